@@ -1,0 +1,66 @@
+"""Removing site debris from raw text and rebuilding its paragraphs.
+
+Every rule here matches a whole line and is anchored, so that statement text is never cut: a
+line is either debris as a whole (a teaser, a comment-form field, a table remnant) or kept.
+"""
+from __future__ import annotations
+
+import re
+
+_SHARE_WORDS = r"(?:share|facebook|twitter|x|whatsapp|telegram|linkedin|weibo|wechat|email|e-mail|print|reddit|copy link)"
+BOILERPLATE = [
+    re.compile(p, re.I)
+    for p in (
+        r"(?:also\s+)?read(?:\s+(?:more|also))?\s*\|.*",  # "READ | ...", "ALSO READ | ..."
+        r"(?:also\s+read|read\s+more|read\s+also)\s*:.*",
+        r"leave\s+a\s+(?:reply|comment).*",
+        r"your\s+email\s+address\s+will\s+not\s+be\s+published.*",
+        r"required\s+fields\s+are\s+marked.*",
+        r"(?:comment|name|email|website)\s*\*?",
+        r"save\s+my\s+name,?\s+email,?\s+and\s+website.*",
+        r"(?:post\s+comment|cancel\s+reply|you\s+may\s+also\s+like|related\s+(?:articles|stories|news))\s*:?",
+        r"most\s+(?:popular|read|viewed|shared)(?:\s+in\s+[\w ]{1,20})?",
+        r"(?:app\s*\|\s*pc|pc\s*\|\s*app)",
+        r"advertisement|sponsored(?:\s+content)?",
+        r"(?:copyright|©|\(c\))\s.{0,150}",
+        r"all\s+rights\s+reserved\.?",
+        _SHARE_WORDS + r"(?:\s*[|/·,]?\s*" + _SHARE_WORDS + r")*\s*:?",
+        r"(?:editor|edited\s+by|reporter|writer|author)\s*[:：].{0,60}",
+    )
+]
+# Letterless lines: table remnants ("| | |", "4391 | 0"), separators, page numbers.
+_NO_LETTERS = re.compile(r"[^\w]*|[\d\W_]*", re.UNICODE)
+_TERMINAL = ("." , "!", "?", ":", ";", '"', "\u201d", "\u2019", "'", ")", "\u3002", "\uff01", "\uff1f", "\u300d")
+
+
+def is_boilerplate(line: str) -> bool:
+    stripped = line.strip()
+    if not stripped:
+        return False
+    if _NO_LETTERS.fullmatch(stripped):
+        return True
+    return any(p.fullmatch(stripped) for p in BOILERPLATE)
+
+
+def drop_boilerplate(lines: list[str]) -> list[str]:
+    """The lines with debris lines blanked (kept as empty lines so paragraph breaks survive)."""
+    return ["" if is_boilerplate(line) else line for line in lines]
+
+
+def paragraphs_from_lines(lines: list[str]) -> list[str]:
+    """Paragraphs: blank lines separate them; inside a block a line continues the previous one
+    only when that one stops mid-sentence and this one starts in lower case (hard-wrapped text)."""
+    paragraphs: list[str] = []
+    current: list[str] = []
+    for line in lines + [""]:
+        line = line.strip()
+        if not line:
+            if current:
+                paragraphs.append(" ".join(current))
+                current = []
+            continue
+        if current and (current[-1].endswith(_TERMINAL) or not line[:1].islower()):
+            paragraphs.append(" ".join(current))
+            current = []
+        current.append(line)
+    return paragraphs

@@ -1,0 +1,63 @@
+"""The records that flow from reading to indexing."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# How a metadata field was obtained. The front ends show it next to the value.
+GIVEN = "given"  # stated by the input (a JSONL field, a sidecar, a CSV column)
+EXTRACTED = "extracted"  # read from the document text (a publication line, a dateline)
+INFERRED = "inferred"  # deduced from indirect evidence (a year mentioned in the text)
+UNKNOWN = "unknown"
+
+METADATA_FIELDS = ("title", "date", "source", "speaker", "url", "lang")
+
+
+@dataclass
+class RawDocument:
+    """A document as read from disk, before cleaning: text plus whatever metadata the input gave."""
+
+    doc_id: str
+    text: str
+    origin: str  # file path, with ":LINE" for line-based formats
+    given: dict[str, str] = field(default_factory=dict)  # metadata fields stated by the input
+    meta: dict = field(default_factory=dict)  # anything else the input carried
+    notices: list[str] = field(default_factory=list)  # non-fatal remarks (e.g. decoded as latin-1)
+
+
+@dataclass
+class Document:
+    """A cleaned document with its metadata and how each field was obtained."""
+
+    doc_id: str
+    text: str  # cleaned body; paragraphs separated by one blank line
+    origin: str
+    title: str | None = None
+    date: str | None = None  # ISO YYYY-MM-DD
+    source: str | None = None
+    speaker: str | None = None
+    url: str | None = None
+    lang: str | None = None
+    provenance: dict[str, str] = field(default_factory=dict)
+    meta: dict = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)
+
+    def status(self, name: str) -> str:
+        """How field `name` was obtained: given, extracted, inferred or unknown."""
+        if getattr(self, name) in (None, ""):
+            return UNKNOWN
+        return self.provenance.get(name, GIVEN)
+
+    @property
+    def date_status(self) -> str:
+        return self.status("date")
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A span of a document's cleaned text: the unit that is embedded and retrieved."""
+
+    ordinal: int
+    char_start: int
+    char_end: int
+    text: str
+    n_tokens: int

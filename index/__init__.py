@@ -1,0 +1,1 @@
+"""Embedding, FAISS vectors and SQLite storage of documents and passages."""

@@ -1,0 +1,24 @@
+"""Named index errors; each message says what to do next."""
+from corpus.errors import DipsearchError
+
+
+class IndexNotFound(DipsearchError):
+    def __init__(self, path):
+        super().__init__(f"no dipsearch index at {path}; create one with `dipsearch ingest PATH --index {path}` or point --index / DIPSEARCH_INDEX at an existing one")
+
+
+class IndexFormatError(DipsearchError):
+    """The index was written by a newer dipsearch, or its files are damaged."""
+
+
+class ModelMismatch(DipsearchError):
+    """The index was built with another model than the one asked for."""
+
+
+class ModelError(DipsearchError):
+    """The embedding model cannot be loaded or fails its checksum."""
+
+
+class DocumentNotFound(DipsearchError):
+    def __init__(self, doc_id):
+        super().__init__(f"no document with id {doc_id!r} in this index; list ids with `dipsearch search QUERY --json` or check --index")

@@ -1,0 +1,172 @@
+"""Ingest: prepare documents, skip what is already indexed, chunk, embed, and commit in batches.
+
+Each batch commits in one SQLite transaction, so a crash loses at most the batch in flight;
+running the same ingest again skips what was committed (by content hash) and completes the rest.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from corpus.chunking import ChunkOptions, chunk
+from corpus.documents import Document, Passage, RawDocument
+from corpus.errors import InputProblem
+from corpus.normalize import fingerprint
+from corpus.prepare import prepare
+from index.errors import DocumentNotFound
+from index.store import IndexStore
+
+DEFAULT_BATCH_PASSAGES = 256
+
+
+@dataclass
+class IngestReport:
+    added: int = 0
+    updated: int = 0  # changed documents whose passages were replaced
+    metadata_updated: int = 0  # same text, new metadata: no re-embedding
+    unchanged: int = 0
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (doc id, id of the stored twin)
+    problems: list[InputProblem] = field(default_factory=list)
+    notices: list[tuple[str, str]] = field(default_factory=list)  # (origin, remark)
+    passages: int = 0
+
+    @property
+    def skipped(self) -> int:
+        return len(self.problems)
+
+    def as_dict(self) -> dict:
+        return {
+            "added": self.added, "updated": self.updated, "metadata_updated": self.metadata_updated,
+            "unchanged": self.unchanged, "duplicates": [{"doc_id": d, "same_as": s} for d, s in self.duplicates],
+            "passages": self.passages, "skipped": [{"input": p.origin, "reason": p.reason} for p in self.problems],
+            "notices": [{"input": o, "notice": n} for o, n in self.notices],
+        }
+
+
+@dataclass
+class _Pending:
+    doc: Document
+    text_hash: str
+    record_hash: str
+    passages: list[Passage]
+    is_update: bool
+
+
+def record_hash(doc: Document, text_hash: str) -> str:
+    fields = {k: getattr(doc, k) for k in ("title", "date", "source", "speaker", "url", "lang")}
+    payload = json.dumps([text_hash, fields, doc.provenance, doc.meta], sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+class Ingestor:
+    """Feeds documents into an index. `on_progress(event, n)` gets 'document' and 'passages' events."""
+
+    def __init__(self, store: IndexStore, embedder, batch_passages: int = DEFAULT_BATCH_PASSAGES,
+                 on_progress: Callable[[str, int], None] | None = None,
+                 on_problem: Callable[[InputProblem], None] | None = None):
+        self.store = store
+        self.embedder = embedder
+        self.batch_passages = batch_passages
+        self.on_progress = on_progress or (lambda event, n: None)
+        self.on_problem = on_problem or (lambda problem: None)
+        self.chunk_options = ChunkOptions(max_tokens=embedder.max_tokens - 2)
+        self.report = IngestReport()
+        self._pending: list[_Pending] = []
+        self._pending_hashes: dict[str, str] = {}
+        with store.db.transaction():
+            store.bind_model(embedder)
+
+    def _problem(self, problem: InputProblem) -> None:
+        self.report.problems.append(problem)
+        self.on_problem(problem)
+
+    def add(self, item: RawDocument | InputProblem) -> None:
+        self.on_progress("document", 1)
+        if isinstance(item, InputProblem):
+            self._problem(item)
+            return
+        doc = prepare(item)
+        self.report.notices.extend((doc.origin, n) for n in doc.notices)
+        if not doc.text.strip():
+            self._problem(InputProblem(doc.origin, "no text left after removing site debris; nothing to index"))
+            return
+        text_hash = fingerprint(doc.text)
+        rhash = record_hash(doc, text_hash)
+        db = self.store.db
+        stored = db.hashes(doc.doc_id)
+        if stored and stored.record_hash == rhash:
+            self.report.unchanged += 1
+            return
+        if stored and stored.text_hash == text_hash:
+            with db.transaction():
+                db.upsert_document(doc, text_hash, rhash)
+            self.report.metadata_updated += 1
+            return
+        twin = self._pending_hashes.get(text_hash) or db.doc_with_text(text_hash)
+        if twin and twin != doc.doc_id:
+            self.report.duplicates.append((doc.doc_id, twin))
+            return
+        if doc.doc_id in {p.doc.doc_id for p in self._pending}:
+            self._problem(InputProblem(doc.origin, f"id {doc.doc_id!r} appears twice in this batch; the first one was kept"))
+            return
+        passages = chunk(doc.text, self.embedder.count_tokens, self.chunk_options)
+        self._pending.append(_Pending(doc, text_hash, rhash, passages, is_update=stored is not None))
+        self._pending_hashes[text_hash] = doc.doc_id
+        if sum(len(p.passages) for p in self._pending) >= self.batch_passages:
+            self.flush()
+
+    def flush(self) -> None:
+        """Embed the pending documents and commit them in one transaction."""
+        if not self._pending:
+            return
+        texts = [p.text for item in self._pending for p in item.passages]
+        vectors = self.embedder.embed(texts, progress=lambda n: self.on_progress("passages", n))
+        db, index = self.store.db, self.store.vectors()
+        removed_all, added_ids = [], []
+        offset = 0
+        with db.transaction():
+            for item in self._pending:
+                db.upsert_document(item.doc, item.text_hash, item.record_hash)
+                n = len(item.passages)
+                removed, new_ids = db.replace_passages(item.doc.doc_id, item.passages, vectors[offset : offset + n])
+                removed_all += removed
+                added_ids += new_ids
+                offset += n
+            db.bump_generation()
+        index.remove(removed_all)
+        index.add(added_ids, vectors)
+        for item in self._pending:
+            if item.is_update:
+                self.report.updated += 1
+            else:
+                self.report.added += 1
+            self.report.passages += len(item.passages)
+        self._pending = []
+        self._pending_hashes = {}
+
+    def finish(self) -> IngestReport:
+        self.flush()
+        self.store.save()
+        return self.report
+
+
+def ingest(store: IndexStore, items: Iterable[RawDocument | InputProblem], embedder, **options) -> IngestReport:
+    """Ingest every item; returns what happened to each."""
+    ingestor = Ingestor(store, embedder, **options)
+    for item in items:
+        ingestor.add(item)
+    return ingestor.finish()
+
+
+def remove_document(store: IndexStore, doc_id: str) -> int:
+    """Delete a document and its passages; returns how many passages went."""
+    with store.db.transaction():
+        if store.db.document(doc_id) is None:
+            raise DocumentNotFound(doc_id)
+        removed = store.db.delete_document(doc_id)
+        store.db.bump_generation()
+    store.vectors().remove(removed)
+    store.save()
+    return len(removed)

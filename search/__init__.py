@@ -1,0 +1,1 @@
+"""Querying, ranking, and the front ends (CLI, web)."""

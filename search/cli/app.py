@@ -1,0 +1,87 @@
+"""The typer app, shared options, the runtime (how to load a model) and the error edge."""
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from corpus.errors import DipsearchError
+
+EXIT_ERROR, EXIT_SKIPPED = 1, 3
+
+
+@dataclass
+class Runtime:
+    """What commands need from outside: how to load a model. Tests put a fake one in `obj`."""
+
+    load_embedder: Callable | None = None
+
+    def embedder(self, model: Path | None, store=None):
+        from index.embedder import load_embedder
+
+        if model is None and store is not None:
+            info = store.model_info() or {}
+            recorded = info.get("path")
+            if recorded and Path(recorded).is_dir() and info.get("name") != "sentence-transformers/all-MiniLM-L6-v2":
+                model = Path(recorded)
+        return (self.load_embedder or load_embedder)(model)
+
+
+app = typer.Typer(
+    name="dipsearch",
+    help="Semantic search over diplomatic statements: ingest documents, then search them by meaning and words.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+
+IndexOpt = Annotated[Path, typer.Option("--index", envvar="DIPSEARCH_INDEX", help="Index folder (else $DIPSEARCH_INDEX, else ./dipsearch-index).", show_default=True)]
+ModelOpt = Annotated[Optional[Path], typer.Option("--model", help="A local sentence-transformers model folder (default: bundled all-MiniLM-L6-v2, or the index's own).")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of the terminal view.")]
+DEFAULT_INDEX = Path("dipsearch-index")
+
+
+def runtime(ctx: typer.Context) -> Runtime:
+    return ctx.obj if isinstance(ctx.obj, Runtime) else Runtime()
+
+
+def err_console() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+def edge(command):
+    """Turn library errors into one clear line on stderr and a non-zero exit; never a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except DipsearchError as exc:
+            err_console().print(f"[red]error:[/] {exc}", soft_wrap=True)
+            raise typer.Exit(EXIT_ERROR) from None
+        except KeyboardInterrupt:
+            err_console().print("interrupted: everything committed so far is kept; run the same command again to finish")
+            raise typer.Exit(130) from None
+
+    return wrapper
+
+
+def open_store(index: Path, create: bool = False):
+    from index.store import IndexStore
+
+    return IndexStore.open(index, create=create)
+
+
+def print_json(data) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,2 @@
+"""Import every command module so its commands register on the app."""
+from search.cli import core  # noqa: F401

@@ -1,0 +1,154 @@
+"""Core commands: ingest, search, show, stats, remove. Each parses, makes one library call, renders."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from corpus.errors import InputProblem
+from search.cli.app import (DEFAULT_INDEX, EXIT_SKIPPED, IndexOpt, JsonOpt, ModelOpt, app, edge, err_console,
+                            open_store, print_json, runtime)
+
+# ------------------------------------------------------------------ ingest
+@app.command(epilog="Examples:  dipsearch ingest statements/   ·   dipsearch ingest press.jsonl.gz --field text=body --index idx")
+@edge
+def ingest(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt .md .jsonl .jsonl.gz .csv); folders are read recursively.")],
+    index: IndexOpt = DEFAULT_INDEX,
+    model: ModelOpt = None,
+    field: Annotated[list[str], typer.Option("--field", help="Map a record field: FIELD=NAME, e.g. --field text=body --field date=meta.published.")] = [],
+    max_doc_mb: Annotated[float, typer.Option("--max-doc-mb", help="Refuse documents larger than this.")] = 20.0,
+    as_json: JsonOpt = False,
+):
+    """Add documents to the index: clean, chunk into passages, embed, store.
+
+    Unchanged documents are skipped, changed ones replaced. Exit status: 0 all read, 3 some
+    inputs were skipped (each is named on stderr), 1 nothing could be done.
+    """
+    from corpus.readers import ReadOptions, parse_field_map, read_inputs
+    from index.ingest import Ingestor
+
+    options = ReadOptions(field_map=parse_field_map(field), max_doc_bytes=int(max_doc_mb * 1024 * 1024))
+    store = open_store(index, create=True)
+    embedder = runtime(ctx).embedder(model, store)
+    err = err_console()
+    progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(bar_width=None), MofNCompleteColumn(),
+                        TimeElapsedColumn(), console=err, transient=True, disable=as_json)
+
+    def on_problem(problem: InputProblem) -> None:
+        progress.console.print(f"[yellow]skipped[/] {problem.origin}: {problem.reason}", soft_wrap=True)
+
+    with progress:
+        docs = progress.add_task("documents read", total=None)
+        passages = progress.add_task("passages embedded", total=None)
+        ingestor = Ingestor(store, embedder, on_problem=on_problem,
+                            on_progress=lambda event, n: progress.advance(docs if event == "document" else passages, n))
+        for item in read_inputs(paths, options):
+            ingestor.add(item)
+        report = ingestor.finish()
+    for origin, notice in report.notices:
+        err.print(f"[dim]note[/] {origin}: {notice}", soft_wrap=True)
+    if as_json:
+        print_json({"index": str(index), **report.as_dict(), **store.db.counts()})
+    else:
+        counts = store.db.counts()
+        typer.echo(
+            f"{report.added} added, {report.updated} changed, {report.metadata_updated} metadata-only, {report.unchanged} unchanged, "
+            f"{len(report.duplicates)} duplicates stored once, {report.skipped} skipped; {report.passages} passages embedded. "
+            f"Index {index}: {counts['documents']} documents, {counts['passages']} passages."
+        )
+    if report.skipped:
+        raise typer.Exit(EXIT_SKIPPED)
+
+
+# ------------------------------------------------------------------ search
+@app.command(epilog='Examples:  dipsearch search "what did China say about Ukraine?" --since 2022   ·   dipsearch search "Taiwan" --mode lexical --source "Foreign Affairs" -k 5 --json   ·   dipsearch search --queries queries.txt --json')
+@edge
+def search(
+    ctx: typer.Context,
+    query: Annotated[Optional[str], typer.Argument(help="What to look for, in plain words; \"quoted phrases\" must match exactly in lexical scoring.")] = None,
+    index: IndexOpt = DEFAULT_INDEX,
+    mode: Annotated[str, typer.Option("--mode", help="hybrid (dense + lexical, fused), dense, or lexical.")] = "hybrid",
+    k: Annotated[int, typer.Option("-k", help="How many passages to return.")] = 10,
+    per_doc: Annotated[int, typer.Option("--per-doc", help="At most this many passages from one document.")] = 2,
+    since: Annotated[Optional[str], typer.Option("--since", help="Only documents dated on/after: YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
+    until: Annotated[Optional[str], typer.Option("--until", help="Only documents dated on/before.")] = None,
+    include_undated: Annotated[bool, typer.Option("--include-undated", help="With --since/--until, keep documents whose date is unknown.")] = False,
+    source: Annotated[list[str], typer.Option("--source", help="Source contains this (case-insensitive); repeat for any of several.")] = [],
+    speaker: Annotated[list[str], typer.Option("--speaker", help="Speaker contains this; repeatable.")] = [],
+    lang: Annotated[list[str], typer.Option("--lang", help="Language code, e.g. en or zh; repeatable.")] = [],
+    queries: Annotated[Optional[Path], typer.Option("--queries", help="Run every query in this file (one per line, or JSONL with id, query).")] = None,
+    model: ModelOpt = None,
+    as_json: JsonOpt = False,
+):
+    """Find passages by meaning and words, ranked, with source, date and speaker."""
+    from search.batch import read_queries
+    from search.engine import SearchRequest, search as run_search
+    from search.filters import Filters
+    from search.errors import InvalidQuery
+    from search.render import print_results
+
+    if (query is None) == (queries is None):
+        raise InvalidQuery('give one QUERY or --queries FILE, e.g. dipsearch search "sanctions on Iran"')
+    filters = Filters.build(since, until, source, speaker, lang, include_undated)
+    batch = read_queries(queries) if queries else [(None, query)]
+    requests = [(qid, SearchRequest(q, mode=mode, k=k, per_doc=per_doc, filters=filters)) for qid, q in batch]
+    for _, request in requests:
+        request.validate()
+    store = open_store(index)
+    embedder = runtime(ctx).embedder(model, store) if requests[0][1].needs_embedder else None
+    console = Console(highlight=False)
+    for qid, request in requests:
+        response = run_search(store, embedder, request)
+        if as_json:
+            print_json({**({"id": qid} if qid is not None else {}), **response.as_dict()})
+        else:
+            if qid is not None:
+                console.rule(f"[bold]{qid}[/]: {request.query}")
+            print_results(console, response)
+
+
+# ------------------------------------------------------------------ show / stats / remove
+@app.command(epilog="Example:  dipsearch show fmprc-en-t1558711 --json")
+@edge
+def show(doc_id: Annotated[str, typer.Argument(help="Document id, as search prints it.")], index: IndexOpt = DEFAULT_INDEX, as_json: JsonOpt = False):
+    """Show one document: metadata (and how each field was obtained) and its passages."""
+    from search.documents import get_document
+    from search.render import print_document
+
+    doc = get_document(open_store(index), doc_id)
+    if as_json:
+        print_json(doc)
+    else:
+        print_document(Console(highlight=False), doc)
+
+
+@app.command(epilog="Example:  dipsearch stats --index ~/indexes/mfa --json")
+@edge
+def stats(index: IndexOpt = DEFAULT_INDEX, as_json: JsonOpt = False):
+    """Counts, model and index type of an index."""
+    from search.render import print_stats
+
+    data = open_store(index).stats()
+    if as_json:
+        print_json(data)
+    else:
+        print_stats(Console(highlight=False), data)
+
+
+@app.command(epilog="Example:  dipsearch remove fmprc-en-t1558711")
+@edge
+def remove(doc_id: Annotated[str, typer.Argument(help="Document id to delete.")], index: IndexOpt = DEFAULT_INDEX, as_json: JsonOpt = False):
+    """Delete a document and its passages from the index."""
+    from index.ingest import remove_document
+
+    n = remove_document(open_store(index), doc_id)
+    if as_json:
+        print_json({"removed": doc_id, "passages": n})
+    else:
+        typer.echo(f"removed {doc_id} ({n} passages)")
+

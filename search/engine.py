@@ -1,0 +1,148 @@
+"""One search: retrieve by mode, fuse, cap passages per document, attach metadata and highlights."""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+from search.dense import dense_search
+from search.errors import InvalidQuery
+from search.filters import Filters
+from search.fusion import reciprocal_rank_fusion
+from search.highlight import highlight_spans, snippet
+from search.lexical import lexical_search
+
+MODES = ("hybrid", "dense", "lexical")
+MAX_K = 1000
+MAX_QUERY_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    query: str
+    mode: str = "hybrid"
+    k: int = 10
+    per_doc: int = 2
+    filters: Filters = field(default_factory=Filters)
+
+    def validate(self) -> None:
+        if not self.query or not self.query.strip():
+            raise InvalidQuery('the query is empty; give some words, e.g. dipsearch search "Taiwan question"')
+        if len(self.query) > MAX_QUERY_CHARS:
+            raise InvalidQuery(f"the query is {len(self.query)} characters; the limit is {MAX_QUERY_CHARS}")
+        if self.mode not in MODES:
+            raise InvalidQuery(f"mode {self.mode!r} is not one of {', '.join(MODES)}")
+        if not 1 <= self.k <= MAX_K:
+            raise InvalidQuery(f"-k {self.k} is out of range; use 1 to {MAX_K}")
+        if self.per_doc < 1:
+            raise InvalidQuery(f"--per-doc {self.per_doc} must be at least 1")
+
+    @property
+    def needs_embedder(self) -> bool:
+        return self.mode in ("hybrid", "dense")
+
+
+@dataclass
+class Hit:
+    rank: int
+    score: float
+    passage_id: int
+    doc_id: str
+    title: str | None
+    source: str | None
+    date: str | None
+    date_status: str
+    speaker: str | None
+    lang: str | None
+    url: str | None
+    ordinal: int
+    text: str
+    char_start: int
+    char_end: int
+    highlights: list[tuple[int, int]]
+    snippet: str
+    snippet_highlights: list[tuple[int, int]]
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data["highlights"] = [list(s) for s in self.highlights]
+        data["snippet_highlights"] = [list(s) for s in self.snippet_highlights]
+        return data
+
+
+@dataclass
+class SearchResponse:
+    query: str
+    mode: str
+    filters: Filters
+    results: list[Hit]
+
+    def as_dict(self) -> dict:
+        return {"query": self.query, "mode": self.mode, "filters": self.filters.as_dict(), "results": [h.as_dict() for h in self.results]}
+
+
+def candidate_depth(request: SearchRequest) -> int:
+    """How many candidates each retriever returns: enough to fill k after the per-document cap."""
+    return max(100, request.k * 10)
+
+
+def retrieve(store, embedder, request: SearchRequest) -> list[tuple[int, float]]:
+    """Ranked (passage id, score) for the request's mode, before the per-document cap."""
+    depth = candidate_depth(request)
+    conn = store.db.conn
+    if request.mode == "lexical":
+        return lexical_search(conn, request.query, request.filters, depth)
+    query_vector = embedder.embed([request.query])
+    dense = dense_search(store, query_vector, request.filters, depth)
+    if request.mode == "dense":
+        return dense
+    return reciprocal_rank_fusion([dense, lexical_search(conn, request.query, request.filters, depth)])
+
+
+def _status(provenance_json: str, field_name: str, value) -> str:
+    if value in (None, ""):
+        return "unknown"
+    return json.loads(provenance_json or "{}").get(field_name, "given")
+
+
+def search(store, embedder, request: SearchRequest) -> SearchResponse:
+    """Run `request` against `store`. `embedder` may be None for lexical mode."""
+    request.validate()
+    if request.needs_embedder:
+        store.check_model(embedder)
+    ranked = retrieve(store, embedder, request)
+    rows = _passage_rows(store.db.conn, [pid for pid, _ in ranked])
+    hits: list[Hit] = []
+    per_doc: dict[str, int] = {}
+    for pid, score in ranked:
+        row = rows.get(pid)
+        if row is None:
+            continue
+        if per_doc.get(row["doc_id"], 0) >= request.per_doc:
+            continue
+        per_doc[row["doc_id"]] = per_doc.get(row["doc_id"], 0) + 1
+        spans = highlight_spans(row["text"], request.query)
+        snip, snip_spans = snippet(row["text"], spans)
+        hits.append(Hit(
+            rank=len(hits) + 1, score=round(score, 6), passage_id=pid, doc_id=row["doc_id"], title=row["title"],
+            source=row["source"], date=row["date"], date_status=_status(row["provenance"], "date", row["date"]),
+            speaker=row["speaker"], lang=row["lang"], url=row["url"], ordinal=row["ordinal"], text=row["text"],
+            char_start=row["char_start"], char_end=row["char_end"], highlights=spans, snippet=snip, snippet_highlights=snip_spans,
+        ))
+        if len(hits) >= request.k:
+            break
+    return SearchResponse(request.query, request.mode, request.filters, hits)
+
+
+def _passage_rows(conn, ids: list[int]) -> dict:
+    rows = {}
+    for start in range(0, len(ids), 900):
+        chunk = ids[start : start + 900]
+        marks = ",".join("?" * len(chunk))
+        for row in conn.execute(
+            f"""SELECT p.passage_id, p.doc_id, p.ordinal, p.char_start, p.char_end, p.text,
+                       d.title, d.source, d.date, d.speaker, d.lang, d.url, d.provenance
+                FROM passages p JOIN documents d ON d.doc_id = p.doc_id WHERE p.passage_id IN ({marks})""",
+            chunk,
+        ):
+            rows[row["passage_id"]] = row
+    return rows

@@ -1,0 +1,75 @@
+"""Metadata filters on documents, turned into SQL over the `documents` table (alias d)."""
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+
+from search.errors import InvalidQuery
+
+_DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+
+
+def parse_bound(value: str | None, end: bool, name: str) -> str | None:
+    """'2019' / '2019-05' / '2019-05-11' -> an ISO day; a bare year or month covers all of it."""
+    if value is None or not value.strip():
+        return None
+    m = _DATE.fullmatch(value.strip())
+    if not m:
+        raise InvalidQuery(f"{name} {value!r} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD (e.g. {name} 2019-05)")
+    year, month, day = int(m[1]), int(m[2] or (12 if end else 1)), m[3]
+    if not 1 <= month <= 12:
+        raise InvalidQuery(f"{name} {value!r}: month must be 1-12")
+    last = calendar.monthrange(year, month)[1]
+    day = int(day) if day else (last if end else 1)
+    if not 1 <= day <= last:
+        raise InvalidQuery(f"{name} {value!r}: day must be 1-{last}")
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+@dataclass(frozen=True)
+class Filters:
+    since: str | None = None  # ISO day, inclusive
+    until: str | None = None  # ISO day, inclusive
+    sources: tuple[str, ...] = ()  # case-insensitive substrings, any of
+    speakers: tuple[str, ...] = ()
+    langs: tuple[str, ...] = ()
+    include_undated: bool = False  # with a date bound, keep documents whose date is unknown
+
+    @classmethod
+    def build(cls, since=None, until=None, sources=(), speakers=(), langs=(), include_undated=False) -> "Filters":
+        lo, hi = parse_bound(since, False, "--since"), parse_bound(until, True, "--until")
+        if lo and hi and lo > hi:
+            raise InvalidQuery(f"--since {since} is after --until {until}; swap them")
+        clean = lambda values: tuple(v.strip() for v in values or () if v and v.strip())
+        return cls(lo, hi, clean(sources), clean(speakers), tuple(v.lower() for v in clean(langs)), include_undated)
+
+    @property
+    def active(self) -> bool:
+        return bool(self.since or self.until or self.sources or self.speakers or self.langs)
+
+    def sql(self) -> tuple[str, list]:
+        """A WHERE fragment (never empty: '1' when nothing filters) and its parameters."""
+        parts, params = [], []
+        if self.since or self.until:
+            bounds = []
+            if self.since:
+                bounds.append("d.date >= ?")
+                params.append(self.since)
+            if self.until:
+                bounds.append("d.date <= ?")
+                params.append(self.until)
+            dated = " AND ".join(bounds)
+            parts.append(f"(({dated}) OR d.date IS NULL)" if self.include_undated else f"({dated})")
+        for column, values in (("source", self.sources), ("speaker", self.speakers)):
+            if values:
+                parts.append("(" + " OR ".join(f"d.{column} LIKE ? ESCAPE '\\'" for _ in values) + ")")
+                params += ["%" + v.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%" for v in values]
+        if self.langs:
+            parts.append("(" + " OR ".join("lower(d.lang) = ?" for _ in self.langs) + ")")
+            params += list(self.langs)
+        return (" AND ".join(parts) or "1"), params
+
+    def as_dict(self) -> dict:
+        return {"since": self.since, "until": self.until, "source": list(self.sources), "speaker": list(self.speakers),
+                "lang": list(self.langs), "include_undated": self.include_undated}

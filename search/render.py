@@ -1,0 +1,81 @@
+"""Terminal rendering of results, documents and stats with rich."""
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from search.engine import SearchResponse
+
+
+def date_label(date: str | None, status: str) -> str:
+    if not date:
+        return "date unknown"
+    return f"{date} (inferred)" if status == "inferred" else date
+
+
+def highlighted(text: str, spans) -> Text:
+    out = Text(text)
+    for start, end in spans:
+        out.stylize("bold yellow", start, end)
+    return out
+
+
+def print_results(console: Console, response: SearchResponse) -> None:
+    if not response.results:
+        console.print(f"No passages match [bold]{response.query}[/] ({response.mode}).", highlight=False)
+        if response.filters.active:
+            console.print("Filters are on; try widening --since/--until, --source or --speaker, or add --include-undated.")
+        return
+    for hit in response.results:
+        header = Text()
+        header.append(f"{hit.rank:>2}. ", style="bold")
+        header.append(hit.title or hit.doc_id, style="bold cyan")
+        header.append(f"  [{hit.score:.3f}]", style="dim")
+        console.print(header, highlight=False)
+        meta = Text("    ")
+        meta.append(hit.source or "source unknown", style="green" if hit.source else "dim")
+        meta.append(" \u00b7 ")
+        meta.append(date_label(hit.date, hit.date_status), style="magenta" if hit.date else "dim")
+        if hit.speaker:
+            meta.append(f" \u00b7 {hit.speaker}")
+        meta.append(f" \u00b7 {hit.doc_id} #{hit.passage_id}", style="dim")
+        console.print(meta, highlight=False)
+        body = highlighted(hit.snippet, hit.snippet_highlights)
+        body.pad_left(4)
+        console.print(body, highlight=False)
+        console.print()
+
+
+def print_document(console: Console, doc: dict) -> None:
+    table = Table(show_header=False, box=None, pad_edge=False)
+    table.add_column(style="bold")
+    table.add_column()
+    for name in ("doc_id", "title", "date", "source", "speaker", "lang", "url", "origin"):
+        value = doc.get(name)
+        status = doc["status"].get(name) if name in doc["status"] else None
+        label = "unknown" if value in (None, "") else str(value)
+        if status and status not in ("given",) and value not in (None, ""):
+            label += f"  ({status})"
+        table.add_row(name, label)
+    if doc["meta"].get("date_evidence"):
+        table.add_row("date evidence", doc["meta"]["date_evidence"])
+    console.print(table, highlight=False)
+    console.print()
+    for p in doc["passages"]:
+        console.print(Text(f"[{p['ordinal']}] #{p['passage_id']}  chars {p['char_start']}-{p['char_end']}, {p['n_tokens']} tokens", style="dim"))
+        console.print(Text(p["text"]), highlight=False)
+        console.print()
+
+
+def print_stats(console: Console, stats: dict) -> None:
+    table = Table(show_header=False, box=None)
+    table.add_column(style="bold")
+    table.add_column()
+    for key in ("index", "documents", "passages", "model", "dimension", "backend", "index_type", "format_version", "undated"):
+        table.add_row(key, str(stats.get(key)))
+    lo, hi = stats.get("date_range") or (None, None)
+    table.add_row("dates", f"{lo} \u2192 {hi}" if lo else "none known")
+    top = list(stats.get("sources", {}).items())[:8]
+    table.add_row("sources", "\n".join(f"{n:>6}  {s}" for s, n in top) or "none")
+    console.print(table, highlight=False)

@@ -1,0 +1,46 @@
+"""Query terms: words, quoted phrases, stopwords, and a light stemmer shared by search and highlighting."""
+from __future__ import annotations
+
+import re
+
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before being below between both
+    but by can could did do does doing down during each few for from further had has have having he her here hers
+    him his how i if in into is it its itself just me more most my no nor not now of off on once only or other our
+    ours out over own said same say says she should so some such than that the their theirs them then there these
+    they this those through to too under until up very was we were what when where which while who whom why will
+    with would you your yours""".split()
+)
+_WORD = re.compile(r"[\w][\w'\u2019-]*", re.UNICODE)
+_PHRASE = re.compile(r'"([^"]+)"')
+
+
+def words(text: str) -> list[str]:
+    return [w.lower().strip("'\u2019-") for w in _WORD.findall(text)]
+
+
+def stem(word: str) -> str:
+    """Crude English stemming, enough to match 'sanctions' with 'sanction' and 'talks' with 'talk'."""
+    w = word.lower().replace("\u2019", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    for suffix in ("ational", "ization", "ations", "ation", "ments", "ment", "ings", "ing", "edly", "ies", "ied", "es", "ed", "ly", "s"):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            w = w[: -len(suffix)]
+            break
+    return w
+
+
+def query_terms(query: str) -> tuple[list[str], list[str]]:
+    """(phrases, words) of a query: quoted phrases kept whole; stopwords dropped unless nothing else is left."""
+    phrases = [p.strip() for p in _PHRASE.findall(query) if p.strip()]
+    rest = _PHRASE.sub(" ", query)
+    all_words = words(rest)
+    content = [w for w in all_words if w not in STOPWORDS]
+    kept = content or all_words
+    seen, unique = set(), []
+    for w in kept:
+        if w not in seen:
+            seen.add(w)
+            unique.append(w)
+    return phrases, unique
