@@ -1,0 +1,37 @@
+# dipsearch: `make demo` sets up and searches the sample; `make test` sets up and runs the tests.
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+CORPUS ?= sample
+INDEX ?= .demo-index/$(notdir $(abspath $(CORPUS)))
+QUERY ?= what did the foreign ministry say about the river water treaty?
+export HF_HUB_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: setup demo test test-fast bench clean
+
+setup: $(VENV)/.installed
+
+# torch first, pinned: an unpinned torch would pull several GB of CUDA wheels.
+$(VENV)/.installed: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q torch==2.13.0
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+demo: setup
+	$(BIN)/dipsearch ingest $(CORPUS) --index $(INDEX) || [ $$? -eq 3 ]  # 3: some inputs skipped, the rest indexed
+	$(BIN)/dipsearch search "$(QUERY)" --index $(INDEX) -k 5
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+test-fast: setup
+	$(BIN)/python -m pytest -q -m "not model"
+
+bench: setup
+	$(BIN)/python benchmarks/ingest_bench.py ../shared/corpus/mfa_pressconf.jsonl.gz
+
+clean:
+	rm -rf .demo-index
