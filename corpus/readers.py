@@ -22,7 +22,8 @@ TEXT_SUFFIXES = (".txt", ".md")
 RECORD_SUFFIXES = (".jsonl", ".jsonl.gz", ".csv")
 SIDECAR_SUFFIX = ".meta.json"
 FOLDER_METADATA = "metadata.csv"
-DEFAULT_MAX_DOC_BYTES = 20 * 1024 * 1024
+_MB = 1024 * 1024  # --max-doc-mb counts in these
+DEFAULT_MAX_DOC_BYTES = 20 * _MB
 RECORD_FIELDS = ("id", "text") + METADATA_FIELDS
 
 
@@ -142,7 +143,7 @@ def _read_text_file(file: Path, root: Path, options: ReadOptions, folder_cache: 
     try:
         size = file.stat().st_size
         if size > options.max_doc_bytes:
-            return InputProblem(origin, f"{size / 1e6:.1f} MB is over the {options.max_doc_bytes / 1e6:.0f} MB document limit; split it or raise --max-doc-mb")
+            return InputProblem(origin, f"{size / _MB:.1f} MB is over the {options.max_doc_bytes / _MB:g} MB document limit; split it or raise --max-doc-mb")
         data = file.read_bytes()
     except OSError as exc:
         return InputProblem(origin, f"cannot read ({exc.strerror or exc})")
@@ -197,7 +198,7 @@ def _record_to_document(record, origin: str, fallback_id: str, options: ReadOpti
     if not isinstance(text, str) or not text.strip():
         return InputProblem(origin, f"field {text_name!r} is empty or not text")
     if len(text.encode("utf-8")) > options.max_doc_bytes:
-        return InputProblem(origin, f"document of {len(text.encode('utf-8')) / 1e6:.1f} MB is over the {options.max_doc_bytes / 1e6:.0f} MB limit; split it or raise --max-doc-mb")
+        return InputProblem(origin, f"document of {len(text.encode('utf-8')) / _MB:.1f} MB is over the {options.max_doc_bytes / _MB:g} MB limit; split it or raise --max-doc-mb")
     doc_id = _lookup(record, options.source_name("id"))
     given = {}
     for name in METADATA_FIELDS:
@@ -227,7 +228,7 @@ def _read_jsonl(file: Path, options: ReadOptions) -> Iterator[RawDocument | Inpu
                     continue
                 seen_any = True
                 if len(line) > options.max_doc_bytes * 2:
-                    yield InputProblem(origin, f"line of {len(line) / 1e6:.1f} MB is over the document limit; skipped")
+                    yield InputProblem(origin, f"line of {len(line) / _MB:.1f} MB is over the document limit; skipped")
                     continue
                 try:
                     record = json.loads(line.decode("utf-8-sig"))
