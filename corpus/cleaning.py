@@ -22,8 +22,11 @@ BOILERPLATE = [
         r"most\s+(?:popular|read|viewed|shared)(?:\s+in\s+[\w ]{1,20})?",
         r"(?:app\s*\|\s*pc|pc\s*\|\s*app)",
         r"advertisement|sponsored(?:\s+content)?",
-        r"(?:copyright|©|\(c\))\s.{0,150}",
-        r"all\s+rights\s+reserved\.?",
+        # Copyright notices: after "©", or "Copyright"/"(c)" followed by a year (a bare "(c)" opens
+        # a list item and "Copyright ..." can open a sentence of the statement), or "all rights reserved".
+        r"©.{0,150}",
+        r"(?:copyright|\(c\))\s*(?:©|\(c\))?\s*\d{4}(?:\s*[-\u2013]\s*\d{4})?\b.{0,150}",
+        r".{0,150}\ball\s+rights\s+reserved\.?",
         _SHARE_WORDS + r"(?:\s*[|/·,]?\s*" + _SHARE_WORDS + r")*\s*:?",
         r"(?:editor|edited\s+by|reporter|writer|author)\s*[:：].{0,60}",
     )
