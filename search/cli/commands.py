@@ -1,2 +1,3 @@
 """Import every command module so its commands register on the app."""
 from search.cli import core  # noqa: F401
+from search.cli import serve  # noqa: F401

@@ -1,0 +1,125 @@
+"""The web app factory: one index, one model (loaded once), JSON API and server-rendered pages.
+
+Nothing happens at import. `create_app(store, embedder_loader)` builds a FastAPI app whose state
+holds the store, the model loader and a lock; every route makes its library call under the lock,
+because the store's SQLite connection and the model are shared by the worker threads.
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from corpus.errors import DipsearchError
+
+HERE = Path(__file__).resolve().parent
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+       "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+# FastAPI's own /docs page loads Swagger UI from a CDN with an inline bootstrap script; it shows no document text.
+DOCS_CSP = "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; style-src 'self' https://cdn.jsdelivr.net; img-src 'self' data: https://fastapi.tiangolo.com"
+
+
+class Runtime:
+    """What the routes share: the store, the model (loaded once, on first need or at startup) and a lock."""
+
+    def __init__(self, store, embedder_loader: Callable[[], object] | None):
+        self.store = store
+        self._loader = embedder_loader
+        self._embedder = None
+        self.lock = threading.RLock()
+
+    def embedder(self):
+        with self.lock:
+            if self._embedder is None:
+                if self._loader is None:
+                    from search.errors import InvalidQuery
+
+                    raise InvalidQuery("this server has no model; use mode=lexical")
+                self._embedder = self._loader()
+            return self._embedder
+
+
+def status_for(exc: DipsearchError) -> int:
+    name = type(exc).__name__
+    if name.endswith("NotFound") or name in ("UnknownSet", "UnknownPassage"):
+        return 404
+    if name == "ModelMismatch":
+        return 409
+    if name == "ModelError":
+        return 503
+    return 400
+
+
+def _validation_message(exc: RequestValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        where = [str(p) for p in err.get("loc", ()) if p not in ("query", "body", "path")]
+        parts.append(f"{'.'.join(where) or 'request'}: {err.get('msg', 'invalid')}")
+    return "; ".join(parts)
+
+
+def _wants_html(request: Request) -> bool:
+    return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
+
+
+def create_app(store, embedder_loader: Callable[[], object] | None = None, preload: bool = False) -> FastAPI:
+    """The app over `store`. `embedder_loader()` returns the model; with `preload` it runs at startup."""
+    from search.web import api, pages
+    from search.web.views import templates
+
+    runtime = Runtime(store, embedder_loader)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        if preload and embedder_loader is not None:
+            runtime.embedder()
+        yield
+
+    app = FastAPI(title="dipsearch", version="0.1.0", lifespan=lifespan,
+                  description="Semantic search over diplomatic statements: search, documents, stats.")
+    app.state.runtime = runtime
+    app.state.templates = templates()
+    app.state.features = set()  # optional views ("talking_points", "evaluation") whose libraries are present
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):
+        response = await call_next(request)
+        docs = request.url.path in ("/docs", "/redoc")
+        response.headers["Content-Security-Policy"] = DOCS_CSP if docs else CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Frame-Options"] = "DENY"
+        return response
+
+    def error(request: Request, status: int, message: str):
+        if _wants_html(request):
+            return pages.error_page(request, status, message)
+        return JSONResponse({"error": message}, status_code=status)
+
+    @app.exception_handler(DipsearchError)
+    async def library_error(request: Request, exc: DipsearchError):
+        return error(request, status_for(exc), str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_parameters(request: Request, exc: RequestValidationError):
+        return error(request, 422, _validation_message(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        return error(request, exc.status_code, str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception):
+        return error(request, 500, f"internal error ({type(exc).__name__}); the server log has the details")
+
+    return app

@@ -1,0 +1,77 @@
+"""Server-rendered pages. Each parses the query string, makes one library call, renders a template.
+
+The search page's URL carries the query and filters (/?q=...&since=...), so a results page can be shared.
+Errors show in an error box on the page, never as a traceback.
+"""
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from pydantic import ValidationError
+
+from corpus.errors import DipsearchError
+from search.web.api import load_document, load_stats, run_search, runtime
+from search.web.schemas import SearchParams
+
+router = APIRouter(include_in_schema=False)
+LIST_PARAMS = ("source", "speaker", "lang")
+FORM_FIELDS = ("q", "mode", "k", "per_doc", "since", "until", "include_undated") + LIST_PARAMS
+
+
+def render(request: Request, name: str, status_code: int = 200, **context) -> HTMLResponse:
+    return request.app.state.templates.TemplateResponse(request, name, context, status_code=status_code)
+
+
+def error_page(request: Request, status: int, message: str) -> HTMLResponse:
+    return render(request, "error.html", status, status=status, message=message)
+
+
+def form_values(request: Request) -> dict:
+    """The search form's fields from the query string: lists for repeatable ones, empty values dropped."""
+    qp = request.query_params
+    values: dict = {}
+    for name in FORM_FIELDS:
+        if name in LIST_PARAMS:
+            items = [v for v in qp.getlist(name) if v.strip()]
+            if items:
+                values[name] = items
+        elif qp.get(name, "").strip():
+            values[name] = qp[name]
+    return values
+
+
+def describe(exc: ValidationError) -> str:
+    return "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'request'}: {e['msg']}" for e in exc.errors())
+
+
+@router.get("/", response_class=HTMLResponse)
+def search_page(request: Request):
+    values = form_values(request)
+    context = {"form": values, "response": None, "error": None}
+    if "q" not in values:
+        return render(request, "search.html", **context)
+    try:
+        params = SearchParams.model_validate(values)
+        context["response"] = run_search(runtime(request), params)
+    except ValidationError as exc:
+        return render(request, "search.html", 422, **{**context, "error": describe(exc)})
+    except DipsearchError as exc:
+        from search.web.app import status_for
+
+        return render(request, "search.html", status_for(exc), **{**context, "error": str(exc)})
+    return render(request, "search.html", **context)
+
+
+@router.get("/doc/{doc_id}", response_class=HTMLResponse)
+def document_page(request: Request, doc_id: str, p: int | None = None, q: str = ""):
+    from search.highlight import highlight_spans
+
+    doc = load_document(runtime(request), doc_id)
+    query = q[:2000]
+    marks = {x["passage_id"]: (highlight_spans(x["text"], query) if query.strip() else []) for x in doc["passages"]}
+    return render(request, "document.html", doc=doc, focus=p, query=query, marks=marks)
+
+
+@router.get("/stats", response_class=HTMLResponse)
+def stats_page(request: Request):
+    return render(request, "stats.html", stats=load_stats(runtime(request)))

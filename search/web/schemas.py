@@ -1,0 +1,117 @@
+"""Parameters and responses of the HTTP API, as pydantic models (they make the OpenAPI schema)."""
+from __future__ import annotations
+
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from search.engine import MAX_QUERY_CHARS
+
+WEB_MAX_K = 100  # a page or an API call returns at most this many passages
+WEB_MAX_PER_DOC = 20
+Mode = Literal["hybrid", "dense", "lexical"]
+DateBound = Optional[str]
+
+
+class SearchParams(BaseModel):
+    """Every option of `dipsearch search`, as query parameters (list ones repeat: ?source=A&source=B)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    q: str = Field(min_length=1, max_length=MAX_QUERY_CHARS, description="What to look for; \"quoted phrases\" match exactly in lexical scoring.")
+    mode: Mode = "hybrid"
+    k: int = Field(10, ge=1, le=WEB_MAX_K, description="How many passages to return.")
+    per_doc: int = Field(2, ge=1, le=WEB_MAX_PER_DOC, description="At most this many passages from one document.")
+    since: DateBound = Field(None, max_length=10, description="Documents dated on/after: YYYY, YYYY-MM or YYYY-MM-DD.")
+    until: DateBound = Field(None, max_length=10, description="Documents dated on/before.")
+    source: list[str] = Field(default_factory=list, max_length=20, description="Source contains this (case-insensitive); any of several.")
+    speaker: list[str] = Field(default_factory=list, max_length=20, description="Speaker contains this; any of several.")
+    lang: list[str] = Field(default_factory=list, max_length=20, description="Language code, e.g. en.")
+    include_undated: bool = Field(False, description="With since/until, keep documents whose date is unknown.")
+
+
+class FiltersOut(BaseModel):
+    since: Optional[str]
+    until: Optional[str]
+    source: list[str]
+    speaker: list[str]
+    lang: list[str]
+    include_undated: bool
+
+
+class HitOut(BaseModel):
+    rank: int
+    score: float
+    passage_id: int
+    doc_id: str
+    title: Optional[str]
+    source: Optional[str]
+    date: Optional[str]
+    date_status: str = Field(description="given, extracted, inferred or unknown")
+    speaker: Optional[str]
+    lang: Optional[str]
+    url: Optional[str]
+    ordinal: int
+    text: str
+    char_start: int
+    char_end: int
+    highlights: list[list[int]] = Field(description="[start, end) character spans of query terms in text")
+    snippet: str
+    snippet_highlights: list[list[int]]
+
+
+class SearchOut(BaseModel):
+    query: str
+    mode: str
+    filters: FiltersOut
+    results: list[HitOut]
+
+
+class PassageOut(BaseModel):
+    passage_id: int
+    ordinal: int
+    char_start: int
+    char_end: int
+    n_tokens: int
+    text: str
+
+
+class DocumentOut(BaseModel):
+    doc_id: str
+    title: Optional[str]
+    date: Optional[str]
+    source: Optional[str]
+    speaker: Optional[str]
+    url: Optional[str]
+    lang: Optional[str]
+    status: dict[str, str] = Field(description="how each field was obtained: given, extracted, inferred or unknown")
+    date_status: str
+    meta: dict
+    origin: Optional[str]
+    added_at: Optional[str]
+    text: str
+    passages: list[PassageOut]
+
+
+class StatsOut(BaseModel):
+    index: str
+    documents: int
+    passages: int
+    model: Optional[str]
+    model_checksum: Optional[str]
+    dimension: Optional[int]
+    backend: Optional[str]
+    index_type: Optional[str]
+    format_version: int
+    generation: int
+    vectors_current: bool
+    sources: dict[str, int]
+    date_range: list[Optional[str]]
+    undated: int
+
+
+class ErrorOut(BaseModel):
+    error: str = Field(description="What went wrong and what to do next.")
+
+
+ERRORS = {400: {"model": ErrorOut}, 404: {"model": ErrorOut}, 422: {"model": ErrorOut}}

@@ -1,0 +1,74 @@
+"""Template environment and the small pure helpers the templates use.
+
+Document text is untrusted. Autoescape is on for every template and nothing here marks text safe:
+highlighting cuts the text into (segment, marked) pairs and the template escapes each segment,
+wrapping marked ones in <mark>.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlencode
+
+HERE = Path(__file__).resolve().parent
+
+
+def segments(text: str, spans) -> list[tuple[str, bool]]:
+    """Cut `text` at the [start, end) `spans` into (piece, is_highlight) pairs, in order."""
+    out: list[tuple[str, bool]] = []
+    pos = 0
+    for start, end in sorted(spans):
+        start, end = max(start, pos), min(end, len(text))
+        if start >= end:
+            continue
+        if start > pos:
+            out.append((text[pos:start], False))
+        out.append((text[start:end], True))
+        pos = end
+    if pos < len(text):
+        out.append((text[pos:], False))
+    return out
+
+
+def date_label(date: str | None, status: str | None) -> str:
+    if not date:
+        return "date unknown"
+    if status == "inferred":
+        return f"{date} (inferred)"
+    return date
+
+
+def query_url(path: str, params: dict, **changes) -> str:
+    """`path` with `params` (lists repeat, empty values dropped) updated by `changes`."""
+    merged = {**params, **changes}
+    pairs = []
+    for key, value in merged.items():
+        for v in value if isinstance(value, (list, tuple)) else [value]:
+            if v not in (None, "", False):
+                pairs.append((key, "1" if v is True else str(v)))
+    return path + ("?" + urlencode(pairs) if pairs else "")
+
+
+def timeline(points: list[tuple[str, int]], width: int = 560, height: int = 90) -> dict:
+    """Geometry of a small bar chart of uses over time: [(label, count)] in time order -> bars and axis labels."""
+    if not points:
+        return {"width": width, "height": height, "bars": [], "labels": [], "max": 0}
+    top = max(c for _, c in points) or 1
+    plot_h, gap = height - 20, 1
+    step = width / len(points)
+    bars = []
+    for i, (label, count) in enumerate(points):
+        h = round(plot_h * count / top, 1) if count else 0
+        bars.append({"x": round(i * step, 1), "y": round(plot_h - h, 1), "w": max(round(step - gap, 1), 1), "h": h,
+                     "label": label, "count": count})
+    every = max(1, len(points) // 6)
+    labels = [{"x": b["x"], "text": b["label"]} for i, b in enumerate(bars) if i % every == 0]
+    return {"width": width, "height": height, "bars": bars, "labels": labels, "max": top}
+
+
+def templates():
+    from fastapi.templating import Jinja2Templates
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined  # noqa: F401
+
+    env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    env.globals.update(segments=segments, date_label=date_label, query_url=query_url)
+    return Jinja2Templates(env=env)
