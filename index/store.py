@@ -79,13 +79,24 @@ class IndexStore:
             generation = self.db.generation()
             path = self._vector_path(generation)
             if self.manifest and self.manifest.get("generation") == generation and path.exists():
-                self._vectors = VectorIndex.load(path, dimension)
-            else:
+                self._vectors = self._load_vectors(path, dimension)
+            if self._vectors is None:
                 self._vectors = VectorIndex(dimension or 1)
                 for ids, vecs in self.db.all_vectors(dimension):
                     self._vectors.add(ids, vecs)
                 self.rebuilt_vectors = self.db.counts()["passages"] > 0
         return self._vectors
+
+    def _load_vectors(self, path: Path, dimension: int) -> VectorIndex | None:
+        """The vector file, or None when it is damaged or does not match the database (then the
+        caller rebuilds it from SQLite, the authority)."""
+        try:
+            loaded = VectorIndex.load(path, dimension)
+        except (RuntimeError, OSError):  # faiss reports a damaged file as RuntimeError
+            return None
+        if loaded.index.d != dimension or loaded.size != self.db.counts()["passages"]:
+            return None
+        return loaded
 
     def save(self) -> dict:
         """Write the vector file for the current generation, then the manifest that points at it."""
