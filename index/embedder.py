@@ -108,8 +108,14 @@ class SentenceTransformerEmbedder:
         return out
 
 
-def load_embedder(model: str | Path | None = None) -> SentenceTransformerEmbedder:
-    """The bundled all-MiniLM-L6-v2, or the sentence-transformers folder at `model`."""
+def load_embedder(model: str | Path | None = None, backend: str = "torch") -> Embedder:
+    """The bundled all-MiniLM-L6-v2, or the sentence-transformers folder at `model`, run by `backend`
+    (torch, onnx or onnx-int8; see index/encoders)."""
     if model is not None and not Path(model).is_dir():
         raise ModelError(f"--model {model}: no such folder; pass a local sentence-transformers model folder (no model hub is used)")
-    return SentenceTransformerEmbedder(model)
+    if backend == "torch":
+        return SentenceTransformerEmbedder(model)
+    from index.encoders import resolve_backend
+    from index.encoders.onnx import OnnxEmbedder
+
+    return OnnxEmbedder(model, int8=resolve_backend(backend) == "onnx-int8")

@@ -57,6 +57,15 @@ class IndexStore:
                 f"but the model given is {embedder.name} (sha256 {embedder.checksum[:12]}…, {embedder.dimension} dimensions); "
                 f"use the same --model{' ' + info['path'] if info.get('path') else ''}, or build a new index with --index NEW_DIR"
             )
+        from index.encoders import vector_family
+
+        recorded, given = info.get("backend") or "torch", getattr(embedder, "backend", None) or "torch"
+        if vector_family(recorded) != vector_family(given):
+            raise ModelMismatch(
+                f"this index holds {vector_family(recorded)} vectors from backend {recorded}, which backend {given} "
+                f"({vector_family(given)}) does not reproduce; use --backend {recorded}, "
+                f"or build a new index with --backend {given} --index NEW_DIR"
+            )
 
     def bind_model(self, embedder) -> None:
         """Record the model on first use; afterwards only check it. Call inside a transaction."""

@@ -23,15 +23,26 @@ class Runtime:
 
     load_embedder: Callable | None = None
 
-    def embedder(self, model: Path | None, store=None):
+    def embedder(self, model: Path | None, store=None, backend: str | None = None):
         from index.embedder import load_embedder
 
+        info = (store.model_info() or {}) if store is not None else {}
         if model is None and store is not None:
-            info = store.model_info() or {}
             recorded = info.get("path")
             if recorded and Path(recorded).is_dir() and info.get("name") != "sentence-transformers/all-MiniLM-L6-v2":
                 model = Path(recorded)
-        return (self.load_embedder or load_embedder)(model)
+        if self.load_embedder is not None:
+            return self.load_embedder(model)
+        from index.encoders import resolve_backend
+        from index.errors import ModelError
+
+        chosen = resolve_backend(backend, info.get("backend"))
+        try:
+            return load_embedder(model, backend=chosen)
+        except ModelError:
+            if backend is not None or chosen != "onnx":
+                raise
+            return load_embedder(model, backend="torch")  # a model ONNX cannot run: torch gives the same vectors
 
 
 app = typer.Typer(
@@ -44,6 +55,7 @@ app = typer.Typer(
 
 IndexOpt = Annotated[Path, typer.Option("--index", envvar="DIPSEARCH_INDEX", help="Index folder (else $DIPSEARCH_INDEX, else ./dipsearch-index).", show_default=True)]
 ModelOpt = Annotated[Optional[Path], typer.Option("--model", help="A local sentence-transformers model folder (default: bundled all-MiniLM-L6-v2, or the index's own).")]
+BackendOpt = Annotated[Optional[str], typer.Option("--backend", help="Encoder: onnx (default: fp32, no torch at query time), onnx-int8 (faster, slightly different vectors) or torch. Default: the fastest one matching the index's vectors.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of the terminal view.")]
 DEFAULT_INDEX = Path("dipsearch-index")
 

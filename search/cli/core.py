@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from corpus.errors import InputProblem
-from search.cli.app import (DEFAULT_INDEX, EXIT_SKIPPED, IndexOpt, JsonOpt, ModelOpt, app, edge, err_console,
+from search.cli.app import (DEFAULT_INDEX, EXIT_SKIPPED, BackendOpt, IndexOpt, JsonOpt, ModelOpt, app, edge, err_console,
                             open_store, print_json, runtime)
 
 # ------------------------------------------------------------------ ingest
@@ -20,6 +20,7 @@ def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt .md .jsonl .jsonl.gz .csv); folders are read recursively.")],
     index: IndexOpt = DEFAULT_INDEX,
     model: ModelOpt = None,
+    backend: BackendOpt = None,
     field: Annotated[list[str], typer.Option("--field", help="Map a record field: FIELD=NAME, e.g. --field text=body --field date=meta.published.")] = [],
     max_doc_mb: Annotated[float, typer.Option("--max-doc-mb", help="Refuse documents larger than this.")] = 20.0,
     as_json: JsonOpt = False,
@@ -34,7 +35,7 @@ def ingest(
 
     options = ReadOptions(field_map=parse_field_map(field), max_doc_bytes=int(max_doc_mb * 1024 * 1024))
     store = open_store(index, create=True)
-    embedder = runtime(ctx).embedder(model, store)
+    embedder = runtime(ctx).embedder(model, store, backend)
     err = err_console()
     progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(bar_width=None), MofNCompleteColumn(),
                         TimeElapsedColumn(), console=err, transient=True, disable=as_json)
@@ -83,6 +84,7 @@ def search(
     lang: Annotated[list[str], typer.Option("--lang", help="Language code, e.g. en or zh; repeatable.")] = [],
     queries: Annotated[Optional[Path], typer.Option("--queries", help="Run every query in this file (one per line, or JSONL with id, query).")] = None,
     model: ModelOpt = None,
+    backend: BackendOpt = None,
     as_json: JsonOpt = False,
 ):
     """Find passages by meaning and words, ranked, with source, date and speaker."""
@@ -100,7 +102,7 @@ def search(
     for _, request in requests:
         request.validate()
     store = open_store(index)
-    embedder = runtime(ctx).embedder(model, store) if requests[0][1].needs_embedder else None
+    embedder = runtime(ctx).embedder(model, store, backend) if requests[0][1].needs_embedder else None
     console = Console(highlight=False)
     for qid, request in requests:
         response = run_search(store, embedder, request)
