@@ -92,3 +92,41 @@ def _statements(script: str) -> list[str]:
     if "\n".join(buf).strip():
         out.append("\n".join(buf))
     return out
+
+
+# Talking points (search/talking_points): sentences of passages, one row per distinct wording with its
+# vector, and the clusters of reused wordings. Deleting a passage deletes its sentences.
+migration(
+    "0002_talking_points",
+    """
+    CREATE TABLE tp_passages (passage_id INTEGER PRIMARY KEY REFERENCES passages(passage_id) ON DELETE CASCADE);
+    CREATE TABLE tp_texts (
+        text_id INTEGER PRIMARY KEY AUTOINCREMENT,
+        wording_key TEXT NOT NULL UNIQUE,
+        text TEXT NOT NULL,
+        n_words INTEGER NOT NULL,
+        vector BLOB NOT NULL
+    );
+    CREATE TABLE tp_sentences (
+        sentence_id INTEGER PRIMARY KEY AUTOINCREMENT,
+        passage_id INTEGER NOT NULL REFERENCES passages(passage_id) ON DELETE CASCADE,
+        text_id INTEGER NOT NULL REFERENCES tp_texts(text_id),
+        char_start INTEGER NOT NULL,
+        char_end INTEGER NOT NULL
+    );
+    CREATE INDEX tp_sentences_passage ON tp_sentences(passage_id);
+    CREATE INDEX tp_sentences_text ON tp_sentences(text_id);
+    CREATE TABLE tp_clusters (
+        cluster_id INTEGER PRIMARY KEY,
+        representative_text_id INTEGER NOT NULL,
+        n_texts INTEGER NOT NULL
+    );
+    CREATE TABLE tp_cluster_texts (
+        cluster_id INTEGER NOT NULL REFERENCES tp_clusters(cluster_id) ON DELETE CASCADE,
+        text_id INTEGER NOT NULL,
+        similarity REAL NOT NULL,
+        PRIMARY KEY (cluster_id, text_id)
+    );
+    CREATE INDEX tp_cluster_texts_text ON tp_cluster_texts(text_id);
+    """,
+)

@@ -61,6 +61,8 @@ class Hit:
     highlights: list[tuple[int, int]]
     snippet: str
     snippet_highlights: list[tuple[int, int]]
+    talking_point: dict | None = None  # set by search.talking_points.annotate_hits: {cluster_id, other_documents, first, last, ...}
+    folded: list[int] = field(default_factory=list)  # passage ids of near-duplicates folded into this hit (--fold)
 
     def as_dict(self) -> dict:
         data = asdict(self)

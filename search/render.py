@@ -41,10 +41,25 @@ def print_results(console: Console, response: SearchResponse) -> None:
             meta.append(f" \u00b7 {hit.speaker}")
         meta.append(f" \u00b7 {hit.doc_id} #{hit.passage_id}", style="dim")
         console.print(meta, highlight=False)
+        if getattr(hit, "talking_point", None) or getattr(hit, "folded", None):
+            console.print(talking_point_line(hit), highlight=False)
         body = highlighted(hit.snippet, hit.snippet_highlights)
         body.pad_left(4)
         console.print(body, highlight=False)
         console.print()
+
+
+def talking_point_line(hit) -> Text:
+    """'also said in 7 other documents, 2018-05 → 2020-06' and how many near-duplicates were folded."""
+    line = Text("    ")
+    tp = hit.talking_point
+    if tp and tp["other_documents"]:
+        n = tp["other_documents"]
+        span = f", {tp['first'][:7]} \u2192 {tp['last'][:7]}" if tp.get("first") else ""
+        line.append(f"also said in {n} other document{'s' if n != 1 else ''}{span}", style="blue")
+    if hit.folded:
+        line.append(f"{' · ' if len(line) > 4 else ''}+{len(hit.folded)} near-duplicate{'s' if len(hit.folded) != 1 else ''} folded", style="blue")
+    return line
 
 
 def print_document(console: Console, doc: dict) -> None:

@@ -1,3 +1,4 @@
 """Import every command module so its commands register on the app."""
 from search.cli import core  # noqa: F401
 from search.cli import serve  # noqa: F401
+from search.cli import talking  # noqa: F401

@@ -23,6 +23,7 @@ def ingest(
     backend: BackendOpt = None,
     field: Annotated[list[str], typer.Option("--field", help="Map a record field: FIELD=NAME, e.g. --field text=body --field date=meta.published.")] = [],
     max_doc_mb: Annotated[float, typer.Option("--max-doc-mb", help="Refuse documents larger than this.")] = 20.0,
+    talking_points: Annotated[bool, typer.Option("--talking-points", help="Also compute talking points (once computed, every ingest keeps them fresh).")] = False,
     as_json: JsonOpt = False,
 ):
     """Add documents to the index: clean, chunk into passages, embed, store.
@@ -51,10 +52,13 @@ def ingest(
         for item in read_inputs(paths, options):
             ingestor.add(item)
         report = ingestor.finish()
+    from search.talking_points.refresh import refresh_after_ingest
+
+    tp_report = refresh_after_ingest(store, embedder, compute=talking_points)
     for origin, notice in report.notices:
         err.print(f"[dim]note[/] {origin}: {notice}", soft_wrap=True)
     if as_json:
-        print_json({"index": str(index), **report.as_dict(), **store.db.counts()})
+        print_json({"index": str(index), **report.as_dict(), **store.db.counts(), **({"talking_points": tp_report.as_dict()} if tp_report else {})})
     else:
         counts = store.db.counts()
         typer.echo(
@@ -62,6 +66,8 @@ def ingest(
             f"{len(report.duplicates)} duplicates stored once, {report.skipped} skipped; {report.passages} passages embedded. "
             f"Index {index}: {counts['documents']} documents, {counts['passages']} passages."
         )
+        if tp_report:
+            typer.echo(f"Talking points refreshed: {tp_report.wordings_embedded} new sentences embedded, {tp_report.clusters} clusters.")
     if report.skipped:
         raise typer.Exit(EXIT_SKIPPED)
 
@@ -83,13 +89,15 @@ def search(
     speaker: Annotated[list[str], typer.Option("--speaker", help="Speaker contains this; repeatable.")] = [],
     lang: Annotated[list[str], typer.Option("--lang", help="Language code, e.g. en or zh; repeatable.")] = [],
     queries: Annotated[Optional[Path], typer.Option("--queries", help="Run every query in this file (one per line, or JSONL with id, query).")] = None,
+    fold: Annotated[bool, typer.Option("--fold", help="Collapse near-duplicates (passages repeating one talking point) into one result with a count.")] = False,
     model: ModelOpt = None,
     backend: BackendOpt = None,
     as_json: JsonOpt = False,
 ):
     """Find passages by meaning and words, ranked, with source, date and speaker."""
     from search.batch import read_queries
-    from search.engine import SearchRequest, search as run_search
+    from search.engine import SearchRequest
+    from search.talking_points import search_with_talking_points
     from search.filters import Filters
     from search.errors import InvalidQuery
     from search.render import print_results
@@ -105,7 +113,7 @@ def search(
     embedder = runtime(ctx).embedder(model, store, backend) if requests[0][1].needs_embedder else None
     console = Console(highlight=False)
     for qid, request in requests:
-        response = run_search(store, embedder, request)
+        response = search_with_talking_points(store, embedder, request, fold=fold)
         if as_json:
             print_json({**({"id": qid} if qid is not None else {}), **response.as_dict()})
         else:

@@ -1,0 +1,91 @@
+"""Talking-point commands: talking-points (reused formulas across documents) and similar (nearest passages)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from search.cli.app import DEFAULT_INDEX, IndexOpt, JsonOpt, ModelOpt, app, edge, open_store, print_json, runtime
+
+CsvOpt = Annotated[Optional[Path], typer.Option("--csv", help="Also write the results to this CSV file.")]
+
+
+@app.command("talking-points", epilog='Examples:  dipsearch talking-points --since 2019 --min-docs 3   ·   '
+             'dipsearch talking-points --query "Taiwan" --source "Foreign Affairs" --json   ·   dipsearch talking-points --csv points.csv')
+@edge
+def talking_points(
+    ctx: typer.Context,
+    index: IndexOpt = DEFAULT_INDEX,
+    min_docs: Annotated[int, typer.Option("--min-docs", help="A talking point must appear in at least this many documents.")] = 2,
+    limit: Annotated[int, typer.Option("--limit", "-k", help="How many talking points to show, widest spread first.")] = 20,
+    query: Annotated[Optional[str], typer.Option("--query", help="Only talking points on this topic (by meaning or words).")] = None,
+    since: Annotated[Optional[str], typer.Option("--since", help="Only documents dated on/after: YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
+    until: Annotated[Optional[str], typer.Option("--until", help="Only documents dated on/before.")] = None,
+    include_undated: Annotated[bool, typer.Option("--include-undated", help="With --since/--until, keep documents whose date is unknown.")] = False,
+    source: Annotated[list[str], typer.Option("--source", help="Source contains this (case-insensitive); repeatable.")] = [],
+    speaker: Annotated[list[str], typer.Option("--speaker", help="Speaker contains this; repeatable.")] = [],
+    min_words: Annotated[int, typer.Option("--min-words", help="Ignore sentences with fewer content words.")] = 6,
+    lexical_threshold: Annotated[float, typer.Option("--lexical-threshold", help="Share of word 5-grams two sentences must share.")] = 0.5,
+    semantic_threshold: Annotated[float, typer.Option("--semantic-threshold", help="Embedding cosine for a paraphrase.")] = 0.8,
+    overlap_guard: Annotated[float, typer.Option("--overlap-guard", help="Share of content words a paraphrase must still share.")] = 0.3,
+    members: Annotated[int, typer.Option("--members", help="Member sentences shown per talking point in the terminal view.")] = 5,
+    csv: CsvOpt = None,
+    model: ModelOpt = None,
+    as_json: JsonOpt = False,
+):
+    """Find talking points: sentences reused, verbatim or reworded, across documents.
+
+    Clusters are stored in the index and recomputed only when the index changed or the
+    thresholds differ (only new sentences are embedded). Ranked by spread: documents, sources, time.
+    """
+    from search.filters import Filters
+    from search.talking_points import TalkingPointOptions, find_talking_points
+    from search.talking_points.export import write_clusters_csv
+    from search.talking_points.render import print_clusters
+    from search.talking_points.store import is_fresh
+
+    filters = Filters.build(since, until, source, speaker, (), include_undated)
+    options = TalkingPointOptions(min_words=min_words, lexical_threshold=lexical_threshold, semantic_threshold=semantic_threshold,
+                                  overlap_guard=overlap_guard)
+    options.validate()
+    store = open_store(index)
+    needs_model = bool(query) or not is_fresh(store.db, options.to_json())
+    embedder = runtime(ctx).embedder(model, store) if needs_model else None
+    clusters = find_talking_points(store, embedder, filters, query, min_docs, limit, options)
+    if csv:
+        write_clusters_csv(csv, clusters)
+    if as_json:
+        print_json({"filters": filters.as_dict(), "query": query, "min_docs": min_docs, "talking_points": [c.as_dict() for c in clusters]})
+    else:
+        print_clusters(Console(highlight=False), clusters, members, filters.active or bool(query))
+
+
+@app.command(epilog='Examples:  dipsearch similar 1234   ·   dipsearch similar --text "respect each other\'s core interests" -k 5 --json')
+@edge
+def similar(
+    ctx: typer.Context,
+    passage_id: Annotated[Optional[int], typer.Argument(help="A passage id, as search prints it after '#'.")] = None,
+    text: Annotated[Optional[str], typer.Option("--text", help="Find passages similar to this text instead.")] = None,
+    k: Annotated[int, typer.Option("-k", help="How many passages.")] = 10,
+    same_document: Annotated[bool, typer.Option("--same-document", help="Also show passages of the passage's own document.")] = False,
+    index: IndexOpt = DEFAULT_INDEX,
+    csv: CsvOpt = None,
+    model: ModelOpt = None,
+    as_json: JsonOpt = False,
+):
+    """The passages nearest in meaning to a passage or a text, with the words they share highlighted."""
+    from search.talking_points import similar_passages
+    from search.talking_points.export import write_similar_csv
+    from search.talking_points.render import print_similar
+
+    store = open_store(index)
+    embedder = runtime(ctx).embedder(model, store) if text is not None else None
+    hits = similar_passages(store, embedder, passage_id=passage_id, text=text, k=k, other_documents=not same_document)
+    if csv:
+        write_similar_csv(csv, hits)
+    if as_json:
+        print_json({"passage_id": passage_id, "text": text, "results": [h.as_dict() for h in hits]})
+    else:
+        print_similar(Console(highlight=False), hits)

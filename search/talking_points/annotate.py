@@ -1,0 +1,86 @@
+"""Talking points in search results: say which hits repeat a talking point, and fold repeats into one."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from search.talking_points import store as tp_store
+
+FOLD_DEPTH = 4  # with folding, ask the engine for this many times k so the page still fills
+
+
+def talking_point_info(store, passage_ids: list[int]) -> dict[int, dict]:
+    """passage id -> {cluster_id, representative, documents, first, last} of the widest talking point it holds."""
+    db = store.db
+    pairs = tp_store.clusters_of_passages(db, passage_ids)
+    if not pairs:
+        return {}
+    cluster_ids = sorted({c for _, c in pairs})
+    marks = ",".join("?" * len(cluster_ids))
+    stats: dict[int, dict] = {}
+    for row in db.conn.execute(
+        f"""SELECT ct.cluster_id, p.doc_id, d.date FROM tp_cluster_texts ct JOIN tp_sentences s ON s.text_id = ct.text_id
+            JOIN passages p ON p.passage_id = s.passage_id JOIN documents d ON d.doc_id = p.doc_id
+            WHERE ct.cluster_id IN ({marks})""", cluster_ids):
+        entry = stats.setdefault(row[0], {"docs": set(), "dates": []})
+        entry["docs"].add(row[1])
+        if row[2]:
+            entry["dates"].append(row[2])
+    reps = tp_store.representatives(db, cluster_ids)
+    out: dict[int, dict] = {}
+    for pid, cid in pairs:
+        entry = stats.get(cid)
+        if not entry or len(entry["docs"]) < 2:
+            continue
+        info = {"cluster_id": cid, "representative": reps[cid][0], "documents": sorted(entry["docs"]),
+                "first": min(entry["dates"]) if entry["dates"] else None, "last": max(entry["dates"]) if entry["dates"] else None}
+        best = out.get(pid)
+        if best is None or len(info["documents"]) > len(best["documents"]):
+            out[pid] = info
+    return out
+
+
+def annotate_hits(store, hits: list) -> list:
+    """Set `talking_point` on each hit whose passage holds a stored talking point:
+    {cluster_id, representative, other_documents, first, last}."""
+    info = talking_point_info(store, [h.passage_id for h in hits])
+    for hit in hits:
+        tp = info.get(hit.passage_id)
+        if tp:
+            others = [d for d in tp["documents"] if d != hit.doc_id]
+            hit.talking_point = {"cluster_id": tp["cluster_id"], "representative": tp["representative"],
+                                 "other_documents": len(others), "first": tp["first"], "last": tp["last"]}
+    return hits
+
+
+def fold_hits(hits: list, k: int) -> list:
+    """Keep the best hit of each talking point; the others' passage ids go into its `folded` list."""
+    out, by_cluster = [], {}
+    for hit in hits:
+        cid = hit.talking_point["cluster_id"] if hit.talking_point else None
+        if cid is not None and cid in by_cluster:
+            by_cluster[cid].folded.append(hit.passage_id)
+            continue
+        if len(out) >= k:
+            continue
+        if cid is not None:
+            by_cluster[cid] = hit
+        out.append(hit)
+    for rank, hit in enumerate(out, start=1):
+        hit.rank = rank
+    return out
+
+
+def search_with_talking_points(store, embedder, request, fold: bool = False):
+    """`search.engine.search`, with hits annotated by talking point and, with `fold`, near-duplicates folded."""
+    from search.engine import MAX_K, search
+
+    if not fold:
+        response = search(store, embedder, request)
+        annotate_hits(store, response.results)
+        return response
+    request.validate()
+    wide = replace(request, k=min(MAX_K, request.k * FOLD_DEPTH))
+    response = search(store, embedder, wide)
+    annotate_hits(store, response.results)
+    response.results = fold_hits(response.results, request.k)
+    return response

@@ -1,0 +1,42 @@
+"""CSV export of talking points (one row per member sentence) and of similar passages."""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from search.talking_points.errors import TalkingPointsError
+
+CLUSTER_COLUMNS = ["rank", "cluster_id", "representative", "n_documents", "n_sources", "first_seen", "last_seen",
+                   "passage_id", "doc_id", "title", "source", "speaker", "date", "sentence", "similarity"]
+SIMILAR_COLUMNS = ["rank", "passage_id", "doc_id", "title", "source", "speaker", "date", "cosine", "word_overlap",
+                   "ngram_containment", "shared_words", "text"]
+
+
+def _open(path: Path):
+    try:
+        return open(path, "w", newline="", encoding="utf-8")
+    except OSError as exc:
+        raise TalkingPointsError(f"cannot write {path}: {exc.strerror}; choose another --csv path") from exc
+
+
+def write_clusters_csv(path: Path, clusters) -> int:
+    rows = 0
+    with _open(path) as f:
+        out = csv.writer(f)
+        out.writerow(CLUSTER_COLUMNS)
+        for c in clusters:
+            for m in c.members:
+                out.writerow([c.rank, c.cluster_id, c.representative, c.n_documents, c.n_sources, c.first_seen or "", c.last_seen or "",
+                              m.passage_id, m.doc_id, m.title or "", m.source or "", m.speaker or "", m.date or "", m.sentence, m.similarity])
+                rows += 1
+    return rows
+
+
+def write_similar_csv(path: Path, hits) -> int:
+    with _open(path) as f:
+        out = csv.writer(f)
+        out.writerow(SIMILAR_COLUMNS)
+        for h in hits:
+            out.writerow([h.rank, h.passage_id, h.doc_id, h.title or "", h.source or "", h.speaker or "", h.date or "", h.cosine,
+                          h.word_overlap, h.ngram_containment, " ".join(h.shared_words), h.text])
+    return len(hits)

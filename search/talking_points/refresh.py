@@ -1,0 +1,119 @@
+"""Bring an index's talking points up to date: embed only new sentences, then recluster.
+
+Sentence vectors are stored once per distinct wording, so a refresh after an ingest embeds only
+the wordings that are new; pairs are then found again over all wordings (FAISS + the n-gram
+index, seconds to a minute at 100k passages) and the clusters replaced in one transaction.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from search.talking_points import store as tp_store
+from search.talking_points.clustering import find_edges, medoid, star_clusters
+from search.talking_points.errors import TalkingPointsError
+from search.talking_points.options import TalkingPointOptions
+from search.talking_points.sentences import passage_sentences
+
+MEDOID_UP_TO = 3000  # larger clusters keep their star centre as representative
+
+
+@dataclass
+class RefreshReport:
+    sentences_added: int = 0
+    wordings_embedded: int = 0
+    wordings: int = 0
+    edges: int = 0
+    clusters: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+    skipped: bool = False  # already fresh
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def refresh_talking_points(store, embedder, options: TalkingPointOptions | None = None, force: bool = False,
+                           progress: Callable[[str, int], None] | None = None) -> RefreshReport:
+    """Update sentences, vectors and clusters of `store` unless they already match its generation and `options`."""
+    options = options or TalkingPointOptions()
+    options.validate()
+    db = store.db
+    report = RefreshReport()
+    if not force and tp_store.is_fresh(db, options.to_json()):
+        report.skipped = True
+        return report
+    if embedder is None:
+        raise TalkingPointsError("talking points must be recomputed and that needs the embedding model; run without --no-model, or run `dipsearch talking-points` once")
+    store.check_model(embedder)
+    generation = db.generation()
+    t0 = time.perf_counter()
+    _add_new_sentences(store, embedder, report, progress)
+    with db.transaction():
+        tp_store.drop_orphan_texts(db)
+    t1 = time.perf_counter()
+    clusters = _cluster(db, embedder.dimension, options, report)
+    t2 = time.perf_counter()
+    with db.transaction():
+        tp_store.replace_clusters(db, clusters, generation, options.to_json())
+    report.clusters = len(clusters)
+    report.seconds = {"sentences": round(t1 - t0, 3), "clustering": round(t2 - t1, 3), "storing": round(time.perf_counter() - t2, 3)}
+    return report
+
+
+def _add_new_sentences(store, embedder, report: RefreshReport, progress) -> None:
+    db = store.db
+    for batch in tp_store.unsplit_passages(db):
+        sentences = [s for pid, text in batch for s in passage_sentences(pid, text)]
+        known = tp_store.known_wordings(db, list({s.key for s in sentences}))
+        new_texts = {}
+        for s in sentences:
+            if s.key not in known and s.key not in new_texts:
+                new_texts[s.key] = s
+        vectors = embedder.embed([s.text for s in new_texts.values()]) if new_texts else np.zeros((0, embedder.dimension), np.float32)
+        with db.transaction():
+            tp_store.add_sentences(db, [pid for pid, _ in batch], sentences, new_texts, vectors)
+        report.sentences_added += len(sentences)
+        report.wordings_embedded += len(new_texts)
+        if progress:
+            progress("passages", len(batch))
+
+
+def _cluster(db, dimension: int, options: TalkingPointOptions, report: RefreshReport) -> list[tuple[int, list[tuple[int, float]]]]:
+    ids, texts, vectors = tp_store.load_texts(db, options.min_words, dimension)
+    report.wordings = len(ids)
+    if len(ids) == 0:
+        return []
+    position = {int(t): i for i, t in enumerate(ids.tolist())}
+    docs: list[set[str]] = [set() for _ in ids]
+    uses = np.zeros(len(ids), dtype=np.float64)
+    doc_number: dict[str, int] = {}
+    for text_id, doc_id in tp_store.occurrences(db):
+        i = position.get(text_id)
+        if i is not None:
+            docs[i].add(doc_id)
+            uses[i] += 1
+    single_doc = np.array([doc_number.setdefault(next(iter(d)), len(doc_number)) if len(d) == 1 else -1 for d in docs], dtype=np.int64)
+    edges = find_edges(texts, vectors, single_doc, options)
+    report.edges = len(edges.a)
+    out = []
+    for members in star_clusters(len(ids), edges, uses):
+        spread = set().union(*(docs[m] for m in members))
+        if len(spread) < 2:
+            continue
+        if len(members) <= MEDOID_UP_TO:
+            best, sims = medoid(vectors[members], uses[members])
+        else:
+            best, sims = 0, vectors[members] @ vectors[members[0]]
+        out.append((int(ids[members[best]]), [(int(ids[m]), float(s)) for m, s in zip(members, sims)]))
+    return out
+
+
+def refresh_after_ingest(store, embedder, compute: bool = False) -> RefreshReport | None:
+    """After an ingest: refresh talking points if the index has them (with their stored options), or if `compute`."""
+    _, stored = tp_store.state(store.db)
+    if stored is None and not compute:
+        return None
+    return refresh_talking_points(store, embedder, TalkingPointOptions.from_json(stored) or TalkingPointOptions())

@@ -1,0 +1,65 @@
+"""Sentence units for talking points: split passages, normalise, count content words, shingle."""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from corpus.sentences import sentence_spans
+from search.terms import STOPWORDS, stem
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_EDGE = "\"'\u201c\u201d\u2018\u2019()[]{}\u300c\u300d\u300e\u300f-\u2013\u2014 "
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
+STORED_MIN_WORDS = 3  # sentences with fewer content words are never stored; options.min_words filters further
+
+
+@dataclass(frozen=True)
+class Sentence:
+    passage_id: int
+    char_start: int  # within the passage text
+    char_end: int
+    text: str
+    key: str  # hash of the normalised wording: equal keys are the same wording
+    n_words: int  # content words
+
+
+def normalise(text: str) -> str:
+    return " ".join(_WORD.findall(text.translate(_QUOTES).lower()))
+
+
+def tokens(text: str) -> list[str]:
+    return _WORD.findall(text.translate(_QUOTES).lower())
+
+
+def content_stems(text: str) -> set[str]:
+    return {stem(w) for w in tokens(text) if w not in STOPWORDS and not w.isdigit() and len(w) > 1}
+
+
+def content_word_count(words: list[str]) -> int:
+    return sum(1 for w in words if w not in STOPWORDS and not w.isdigit() and len(w) > 1)
+
+
+def wording_key(text: str) -> str:
+    return hashlib.sha1(normalise(text).encode("utf-8")).hexdigest()
+
+
+def shingles(words: list[str], n: int) -> set[int]:
+    """Hashes of the word n-grams of a sentence (the whole sentence when shorter than n)."""
+    if len(words) < n:
+        return {hash(" ".join(words))} if words else set()
+    return {hash(" ".join(words[i : i + n])) for i in range(len(words) - n + 1)}
+
+
+def passage_sentences(passage_id: int, text: str) -> Iterable[Sentence]:
+    """The sentences of a passage worth comparing, quotes and brackets trimmed from their edges."""
+    for start, end in sentence_spans(text):
+        while start < end and text[start] in _EDGE:
+            start += 1
+        while end > start and text[end - 1] in _EDGE:
+            end -= 1
+        piece = text[start:end]
+        n_words = content_word_count(tokens(piece))
+        if n_words >= STORED_MIN_WORDS:
+            yield Sentence(passage_id, start, end, piece, wording_key(piece), n_words)

@@ -1,0 +1,135 @@
+"""SQLite storage of talking points: sentences, distinct wordings with vectors, clusters."""
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+import numpy as np
+
+from search.talking_points.sentences import Sentence
+
+GENERATION_KEY = "talking_points.generation"
+OPTIONS_KEY = "talking_points.options"
+
+
+def state(db) -> tuple[int | None, str | None]:
+    """(index generation the clusters were computed at, options JSON), or (None, None) if never."""
+    gen = db.get_setting(GENERATION_KEY)
+    return (int(gen) if gen is not None else None), db.get_setting(OPTIONS_KEY)
+
+
+def is_fresh(db, options_json: str) -> bool:
+    generation, stored = state(db)
+    return generation == db.generation() and stored == options_json
+
+
+def has_clusters(db) -> bool:
+    return db.get_setting(GENERATION_KEY) is not None
+
+
+def unsplit_passages(db, batch: int = 2000) -> Iterator[list[tuple[int, str]]]:
+    """Batches of (passage id, text) not yet split into sentences."""
+    last = -1
+    while True:
+        rows = db.conn.execute(
+            """SELECT p.passage_id, p.text FROM passages p LEFT JOIN tp_passages t ON t.passage_id = p.passage_id
+               WHERE t.passage_id IS NULL AND p.passage_id > ? ORDER BY p.passage_id LIMIT ?""", (last, batch)).fetchall()
+        if not rows:
+            return
+        last = rows[-1][0]
+        yield [(r[0], r[1]) for r in rows]
+
+
+def known_wordings(db, keys: Sequence[str]) -> dict[str, int]:
+    found = {}
+    keys = list(keys)
+    for start in range(0, len(keys), 900):
+        chunk = keys[start : start + 900]
+        marks = ",".join("?" * len(chunk))
+        found.update({r[0]: r[1] for r in db.conn.execute(f"SELECT wording_key, text_id FROM tp_texts WHERE wording_key IN ({marks})", chunk)})
+    return found
+
+
+def add_sentences(db, passage_ids: Sequence[int], sentences: Sequence[Sentence], new_texts: dict[str, Sentence], vectors: np.ndarray) -> None:
+    """Store new wordings with their vectors, then every sentence occurrence. Call inside a transaction."""
+    conn = db.conn
+    for (key, sentence), vector in zip(new_texts.items(), vectors):
+        conn.execute("INSERT INTO tp_texts(wording_key, text, n_words, vector) VALUES (?,?,?,?)",
+                     (key, sentence.text, sentence.n_words, np.asarray(vector, dtype=np.float32).tobytes()))
+    ids = known_wordings(db, list({s.key for s in sentences}))
+    conn.executemany("INSERT INTO tp_sentences(passage_id, text_id, char_start, char_end) VALUES (?,?,?,?)",
+                     [(s.passage_id, ids[s.key], s.char_start, s.char_end) for s in sentences])
+    conn.executemany("INSERT OR IGNORE INTO tp_passages(passage_id) VALUES (?)", [(p,) for p in passage_ids])
+
+
+def drop_orphan_texts(db) -> int:
+    """Wordings no sentence uses any more (their passages were removed). Call inside a transaction."""
+    cur = db.conn.execute("DELETE FROM tp_texts WHERE text_id NOT IN (SELECT text_id FROM tp_sentences)")
+    return cur.rowcount
+
+
+def load_texts(db, min_words: int, dimension: int) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """(text ids, wordings, vectors) of the wordings with at least `min_words` content words."""
+    rows = db.conn.execute("SELECT text_id, text, vector FROM tp_texts WHERE n_words >= ? ORDER BY text_id", (min_words,)).fetchall()
+    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+    vectors = np.frombuffer(b"".join(r[2] for r in rows), dtype=np.float32).reshape(len(rows), dimension) if rows else np.zeros((0, dimension), np.float32)
+    return ids, [r[1] for r in rows], vectors
+
+
+def occurrences(db) -> Iterator[tuple[int, str]]:
+    """(text id, document id) of every sentence occurrence."""
+    yield from db.conn.execute("SELECT s.text_id, p.doc_id FROM tp_sentences s JOIN passages p ON p.passage_id = s.passage_id")
+
+
+def replace_clusters(db, clusters: Sequence[tuple[int, Sequence[tuple[int, float]]]], generation: int, options_json: str) -> None:
+    """clusters: (representative text id, [(text id, similarity to it)]). Call inside a transaction."""
+    conn = db.conn
+    conn.execute("DELETE FROM tp_cluster_texts")
+    conn.execute("DELETE FROM tp_clusters")
+    for cluster_id, (rep, members) in enumerate(clusters, start=1):
+        conn.execute("INSERT INTO tp_clusters(cluster_id, representative_text_id, n_texts) VALUES (?,?,?)", (cluster_id, rep, len(members)))
+        conn.executemany("INSERT INTO tp_cluster_texts(cluster_id, text_id, similarity) VALUES (?,?,?)",
+                         [(cluster_id, t, float(s)) for t, s in members])
+    db.set_setting(GENERATION_KEY, str(generation))
+    db.set_setting(OPTIONS_KEY, options_json)
+
+
+MEMBER_SQL = """
+SELECT ct.cluster_id, ct.similarity, c.representative_text_id AS rep_id, s.sentence_id, s.passage_id, s.text_id,
+       substr(p.text, s.char_start + 1, s.char_end - s.char_start) AS sentence,
+       p.doc_id, d.title, d.source, d.speaker, d.date
+FROM tp_cluster_texts ct
+JOIN tp_clusters c ON c.cluster_id = ct.cluster_id
+JOIN tp_sentences s ON s.text_id = ct.text_id
+JOIN passages p ON p.passage_id = s.passage_id
+JOIN documents d ON d.doc_id = p.doc_id
+"""
+
+
+def cluster_members(db, where: str = "1", params: Sequence = ()) -> list:
+    """Every member sentence of every cluster passing `where` (SQL over d = documents, ct, s, p)."""
+    return db.conn.execute(f"{MEMBER_SQL} WHERE {where} ORDER BY ct.cluster_id, d.date, p.doc_id, s.sentence_id", list(params)).fetchall()
+
+
+def representatives(db, cluster_ids: Sequence[int]) -> dict[int, tuple[str, bytes]]:
+    out = {}
+    ids = list(cluster_ids)
+    for start in range(0, len(ids), 900):
+        chunk = ids[start : start + 900]
+        marks = ",".join("?" * len(chunk))
+        for r in db.conn.execute(f"""SELECT c.cluster_id, t.text, t.vector FROM tp_clusters c JOIN tp_texts t ON t.text_id = c.representative_text_id
+                                    WHERE c.cluster_id IN ({marks})""", chunk):
+            out[r[0]] = (r[1], r[2])
+    return out
+
+
+def clusters_of_passages(db, passage_ids: Sequence[int]) -> list[tuple[int, int]]:
+    """(passage id, cluster id) for the given passages' sentences that belong to a cluster."""
+    out = []
+    ids = list(passage_ids)
+    for start in range(0, len(ids), 900):
+        chunk = ids[start : start + 900]
+        marks = ",".join("?" * len(chunk))
+        out += [(r[0], r[1]) for r in db.conn.execute(
+            f"""SELECT DISTINCT s.passage_id, ct.cluster_id FROM tp_sentences s JOIN tp_cluster_texts ct ON ct.text_id = s.text_id
+                WHERE s.passage_id IN ({marks})""", chunk)]
+    return out
