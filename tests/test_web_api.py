@@ -103,9 +103,9 @@ def test_unknown_document_is_404_with_the_library_message(client):
 
 def test_stats(client):
     s = client.get("/api/stats").json()
-    assert (s["documents"], s["undated"], s["model"]) == (7, 1, "fake-hash-embedder")
-    assert s["date_range"] == ["2021-03-14", "2024-02-02"]
-    assert s["sources"]["Ostravian Ministry of Foreign Affairs"] == 2
+    assert (s["documents"], s["undated"], s["model"]) == (10, 1, "fake-hash-embedder")
+    assert s["date_range"] == ["2019-05-05", "2024-02-02"]
+    assert s["sources"]["Ostravian Ministry of Foreign Affairs"] == 3
 
 
 def test_openapi_schema_describes_the_search_parameters(client):

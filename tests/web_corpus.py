@@ -10,6 +10,8 @@ HOSTILE_TEXT = (
     'and <b>bold</b> claims about the harbour.'
 )
 
+FORMULA = "Dialogue and consultation remain the only viable path toward lasting harmony across the Selva basin."
+
 DOCS = [
     ("valdoria-2021-03", "Valdoria rejects grain sanctions", "2021-03-14", "Valdorian Ministry of Foreign Affairs", "Ilse Marren",
      "The ministry rejects the grain sanctions imposed by the Northern Trade League. Sanctions on grain hurt farmers on both sides of the river.\n\n"
@@ -27,6 +29,12 @@ DOCS = [
     ("korvath-wire", None, None, None, None,
      "KORVATH, March 3 /KNA/ -- The Korvath delegation said the 2022 river water treaty must be honoured. "
      "Water quotas agreed in 2022 remain binding on every party to the treaty."),
+    ("formula-2019", "Briefing of 5 May 2019", "2019-05-05", "Valdorian Ministry of Foreign Affairs", "Ilse Marren",
+     f"Asked about the border incident, the spokesperson said: {FORMULA} Both sides should show restraint."),
+    ("formula-2020", "Briefing of 9 October 2020", "2020-10-09", "Marenne Foreign Office", "Teo Brask",
+     f"On the summit, the office repeated that {FORMULA[0].lower() + FORMULA[1:]} Preparations continue."),
+    ("formula-2023", "Briefing of 1 March 2023", "2023-03-01", "Ostravian Ministry of Foreign Affairs", "Jana Velt",
+     f"Our position is consistent. {FORMULA} The envoy will travel next week."),
     (HOSTILE_ID, "Harbour <script>alert(1)</script> statement", "2024-02-02", "Harbour Authority <i>Press</i>", "Orla Venn", HOSTILE_TEXT),
 ]
 
@@ -44,10 +52,14 @@ def raw_documents() -> list[RawDocument]:
     return out
 
 
-def build_index(folder, embedder):
+def build_index(folder, embedder, talking_points: bool = False):
     from index.ingest import ingest
     from index.store import IndexStore
 
     store = IndexStore.open(folder, create=True)
     ingest(store, raw_documents(), embedder)
+    if talking_points:
+        from search.talking_points import refresh_talking_points
+
+        refresh_talking_points(store, embedder)
     return store

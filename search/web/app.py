@@ -45,6 +45,10 @@ class Runtime:
                 self._embedder = self._loader()
             return self._embedder
 
+    def optional_embedder(self):
+        """The model if this server has one (loading it on first use), else None."""
+        return self.embedder() if self._loader is not None else None
+
 
 def status_for(exc: DipsearchError) -> int:
     name = type(exc).__name__
@@ -71,7 +75,7 @@ def _wants_html(request: Request) -> bool:
 
 def create_app(store, embedder_loader: Callable[[], object] | None = None, preload: bool = False) -> FastAPI:
     """The app over `store`. `embedder_loader()` returns the model; with `preload` it runs at startup."""
-    from search.web import api, pages
+    from search.web import api, pages, talking
     from search.web.views import templates
 
     runtime = Runtime(store, embedder_loader)
@@ -86,8 +90,9 @@ def create_app(store, embedder_loader: Callable[[], object] | None = None, prelo
                   description="Semantic search over diplomatic statements: search, documents, stats.")
     app.state.runtime = runtime
     app.state.templates = templates()
-    app.state.features = set()  # optional views ("talking_points", "evaluation") whose libraries are present
+    app.state.features = {"talking_points"}  # views shown in the navigation and on results
     app.include_router(api.router)
+    app.include_router(talking.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 

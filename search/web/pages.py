@@ -15,7 +15,7 @@ from search.web.schemas import SearchParams
 
 router = APIRouter(include_in_schema=False)
 LIST_PARAMS = ("source", "speaker", "lang")
-FORM_FIELDS = ("q", "mode", "k", "per_doc", "since", "until", "include_undated") + LIST_PARAMS
+FORM_FIELDS = ("q", "mode", "k", "per_doc", "since", "until", "include_undated", "fold") + LIST_PARAMS
 
 
 def render(request: Request, name: str, status_code: int = 200, **context) -> HTMLResponse:
@@ -26,11 +26,11 @@ def error_page(request: Request, status: int, message: str) -> HTMLResponse:
     return render(request, "error.html", status, status=status, message=message)
 
 
-def form_values(request: Request) -> dict:
-    """The search form's fields from the query string: lists for repeatable ones, empty values dropped."""
+def form_values(request: Request, fields=FORM_FIELDS) -> dict:
+    """A form's fields from the query string: lists for repeatable ones, empty values dropped."""
     qp = request.query_params
     values: dict = {}
-    for name in FORM_FIELDS:
+    for name in fields:
         if name in LIST_PARAMS:
             items = [v for v in qp.getlist(name) if v.strip()]
             if items:

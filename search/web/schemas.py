@@ -28,6 +28,7 @@ class SearchParams(BaseModel):
     speaker: list[str] = Field(default_factory=list, max_length=20, description="Speaker contains this; any of several.")
     lang: list[str] = Field(default_factory=list, max_length=20, description="Language code, e.g. en.")
     include_undated: bool = Field(False, description="With since/until, keep documents whose date is unknown.")
+    fold: bool = Field(False, description="Collapse passages repeating one talking point into one result.")
 
 
 class FiltersOut(BaseModel):
@@ -58,6 +59,8 @@ class HitOut(BaseModel):
     highlights: list[list[int]] = Field(description="[start, end) character spans of query terms in text")
     snippet: str
     snippet_highlights: list[list[int]]
+    talking_point: Optional[dict] = Field(None, description="the talking point this passage repeats: cluster_id, representative, other_documents, first, last")
+    folded: list[int] = Field(default_factory=list, description="passage ids of near-duplicates folded into this hit (fold=true)")
 
 
 class SearchOut(BaseModel):

@@ -48,7 +48,31 @@ def query_url(path: str, params: dict, **changes) -> str:
     return path + ("?" + urlencode(pairs) if pairs else "")
 
 
-def timeline(points: list[tuple[str, int]], width: int = 560, height: int = 90) -> dict:
+def timeline_points(dates, monthly_up_to: int = 36) -> list[tuple[str, int]]:
+    """Uses over time from ISO dates (None skipped): monthly bins for spans up to `monthly_up_to` months,
+    else yearly; empty bins between the first and last use are kept (as 0) so gaps show."""
+    known = sorted(d for d in dates if d)
+    if not known:
+        return []
+    first, last = known[0], known[-1]
+    months = (int(last[:4]) - int(first[:4])) * 12 + int(last[5:7]) - int(first[5:7]) + 1
+    counts: dict[str, int] = {}
+    if months <= monthly_up_to:
+        y, m = int(first[:4]), int(first[5:7])
+        for _ in range(months):
+            counts[f"{y:04d}-{m:02d}"] = 0
+            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+        for d in known:
+            counts[d[:7]] += 1
+    else:
+        for y in range(int(first[:4]), int(last[:4]) + 1):
+            counts[f"{y:04d}"] = 0
+        for d in known:
+            counts[d[:4]] += 1
+    return list(counts.items())
+
+
+def timeline(points: list[tuple[str, int]], width: int = 820, height: int = 84) -> dict:
     """Geometry of a small bar chart of uses over time: [(label, count)] in time order -> bars and axis labels."""
     if not points:
         return {"width": width, "height": height, "bars": [], "labels": [], "max": 0}
