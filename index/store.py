@@ -90,11 +90,37 @@ class IndexStore:
             if self.manifest and self.manifest.get("generation") == generation and path.exists():
                 self._vectors = self._load_vectors(path, dimension)
             if self._vectors is None:
-                self._vectors = VectorIndex(dimension or 1)
-                for ids, vecs in self.db.all_vectors(dimension):
-                    self._vectors.add(ids, vecs)
+                self._vectors = self._build_vectors(dimension)
                 self.rebuilt_vectors = self.db.counts()["passages"] > 0
         return self._vectors
+
+    # ------------------------------------------------------------- index type
+    def index_type_policy(self) -> str:
+        """flat, ivf or hnsw when chosen with `dipsearch reindex --type`, else auto (by size)."""
+        return self.db.get_setting("index_type") or "auto"
+
+    def _wanted_type(self, count: int) -> str:
+        from index.ann import auto_type
+
+        policy = self.index_type_policy()
+        return auto_type(count) if policy == "auto" else policy
+
+    def _build_vectors(self, dimension: int) -> VectorIndex:
+        kind = self._wanted_type(self.db.counts()["passages"])
+        return VectorIndex.build(dimension or 1, kind, self.db.all_vectors(dimension))
+
+    def reindex(self, index_type: str) -> dict:
+        """Rebuild the vector index from SQLite as `index_type` (flat, ivf, hnsw or auto) and save."""
+        from index.ann import TYPES
+        from index.errors import IndexFormatError
+
+        if index_type not in (*TYPES, "auto"):
+            raise IndexFormatError(f"--type {index_type}: unknown index type; choose auto, {', '.join(TYPES)}")
+        with self.db.transaction():
+            self.db.set_setting("index_type", index_type)
+        info = self.model_info()
+        self._vectors = self._build_vectors(int(info["dimension"]) if info else 0)
+        return self.save()
 
     def _load_vectors(self, path: Path, dimension: int) -> VectorIndex | None:
         """The vector file, or None when it is damaged or does not match the database (then the
@@ -111,6 +137,9 @@ class IndexStore:
         """Write the vector file for the current generation, then the manifest that points at it."""
         generation = self.db.generation()
         vectors = self.vectors()
+        if self.index_type_policy() == "auto" and vectors.index_type != self._wanted_type(vectors.size):
+            info = self.model_info()  # grew past (or shrank below) the ANN threshold: switch type
+            vectors = self._vectors = self._build_vectors(int(info["dimension"]) if info else 0)
         path = self._vector_path(generation)
         vectors.save(path)
         manifest = {
