@@ -7,6 +7,10 @@ class IndexNotFound(DipsearchError):
         super().__init__(f"no dipsearch index at {path}; create one with `dipsearch ingest PATH --index {path}` or point --index / DIPSEARCH_INDEX at an existing one")
 
 
+class IndexLocationError(DipsearchError):
+    """The index folder cannot be created or used (a file is in the way, no permission)."""
+
+
 class IndexFormatError(DipsearchError):
     """The index was written by a newer dipsearch, or its files are damaged."""
 

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 from index.database import Database
-from index.errors import IndexNotFound, ModelMismatch
+from index.errors import IndexLocationError, IndexNotFound, ModelMismatch
 from index.manifest import FORMAT_NAME, FORMAT_VERSION, MANIFEST_NAME, read_manifest, write_json_atomic
 from index.vectors import VectorIndex
 
@@ -34,7 +34,10 @@ class IndexStore:
         if not (folder / DB_NAME).exists():
             if not create:
                 raise IndexNotFound(folder)
-            folder.mkdir(parents=True, exist_ok=True)
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise IndexLocationError(f"cannot create the index folder {folder} ({exc.strerror or exc}); pick another --index") from exc
         manifest = read_manifest(folder)
         return cls(folder, Database(folder / DB_NAME), manifest)
 

@@ -228,3 +228,13 @@ def test_stats(tmp_path, fake_embedder):
         "format_version": 1, "undated": 1, "vectors_current": True}
     assert stats["sources"] == {"Arden MFA": 2, "unknown": 1}
     assert stats["date_range"] == ["2020-01-02", "2021-05-06"]
+
+
+def test_index_folder_that_cannot_be_created(tmp_path):
+    from index.errors import IndexLocationError
+
+    (tmp_path / "afile").write_text("x")
+    with pytest.raises(IndexLocationError, match="cannot create the index folder .*afile \\(File exists\\); pick another --index"):
+        IndexStore.open(tmp_path / "afile", create=True)
+    with pytest.raises(IndexLocationError, match="\\(Not a directory\\)"):
+        IndexStore.open(tmp_path / "afile" / "sub", create=True)
