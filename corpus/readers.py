@@ -263,6 +263,11 @@ def _read_csv(file: Path, options: ReadOptions) -> Iterator[RawDocument | InputP
     csv.field_size_limit(max(options.max_doc_bytes * 2, 131072))
     reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
+        text_name = options.source_name("text")
+        if text_name not in (reader.fieldnames or []):  # one line for the file, not one per row
+            columns = ", ".join(name for name in reader.fieldnames or [] if name) or "none"
+            yield InputProblem(str(file), f"no {text_name!r} column (columns: {columns}); map the text with --field text=NAME")
+            return
         for row in reader:
             origin = f"{file}:{reader.line_num}"
             doc = _record_to_document(dict(row), origin, f"{file.stem}-{reader.line_num}", options)

@@ -174,3 +174,12 @@ def test_truncated_gzip_keeps_the_lines_before(tmp_path):
     assert isinstance(items[0], RawDocument) and items[0].doc_id == "d0"
     assert isinstance(items[-1], InputProblem) and "file is damaged or truncated" in items[-1].reason
     assert all(isinstance(i, RawDocument) for i in items[:-1])
+
+
+def test_csv_without_text_column_is_one_problem_for_the_file(tmp_path):
+    (tmp_path / "t.csv").write_text("id,body\n1,First statement here.\n2,Second statement here.\n")
+    docs, problems = _read(tmp_path / "t.csv")
+    assert docs == {}
+    assert problems == {str(tmp_path / "t.csv"): "no 'text' column (columns: id, body); map the text with --field text=NAME"}
+    docs, problems = _read(tmp_path / "t.csv", field_map={"text": "body"})
+    assert sorted(docs) == ["1", "2"] and problems == {}
