@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from corpus.dates import find_full_date
+
 _SHARE_WORDS = r"(?:share|facebook|twitter|x|whatsapp|telegram|linkedin|weibo|wechat|email|e-mail|print|reddit|copy link)"
 BOILERPLATE = [
     re.compile(p, re.I)
@@ -41,7 +43,7 @@ def is_boilerplate(line: str) -> bool:
     if not stripped:
         return False
     if _NO_LETTERS.fullmatch(stripped):
-        return True
+        return find_full_date(stripped) is None  # "2020-01-01 17:15" is a publication line, not a table remnant
     return any(p.fullmatch(stripped) for p in BOILERPLATE)
 
 

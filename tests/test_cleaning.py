@@ -165,3 +165,13 @@ def test_seed_bodies_have_no_debris_no_repeated_title_and_keep_statement_text(se
     assert seeds["002_b7294e8fb0d4a7ee"].text.endswith("if Washington always defines China as a rival in strategic competition, Su said.")
     assert seeds["004_acc348ebf58bf56f"].text.endswith("steadily advance our comprehensive strategic coordination partnership for a new era,\u201d he added.")
     assert seeds["001_3aab13d212854ff5"].text.endswith("build a good environment for people-to-people exchanges,\" he said.")
+
+
+@pytest.mark.parametrize("head, iso", [("2020-01-01", "2020-01-01"), ("2021/03/04 17:15", "2021-03-04"), ("2019.11.07", "2019-11-07")])
+def test_publication_line_of_digits_alone_gives_the_date(head, iso):
+    assert not is_boilerplate(head)
+    doc = _prep(f"Talks end in Vell\n\n{head}\n\nThe delegations left the border town on Monday evening.")
+    assert (doc.title, doc.date, doc.date_status) == ("Talks end in Vell", iso, "extracted")
+    assert doc.text == "The delegations left the border town on Monday evening."
+    untitled = _prep(f"{head}\n\nThe delegations left the border town on Monday evening.")
+    assert untitled.date == iso and untitled.text == "The delegations left the border town on Monday evening."
