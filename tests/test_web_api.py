@@ -132,3 +132,29 @@ def test_lexical_only_server_refuses_meaning_search_clearly(tmp_path):
         r = c.get("/api/search", params={"q": "dam"})
         assert (r.status_code, r.json()) == (400, {"error": "this server has no model; use mode=lexical"})
     store.close()
+
+
+def test_serve_command_listens_on_loopback_with_the_model_loaded_once(tmp_path, monkeypatch, fake_embedder):
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from search.cli import app
+    from search.cli.app import Runtime
+
+    build_index(tmp_path / "idx", fake_embedder).close()
+    seen, loads = {}, []
+    runtime = Runtime(load_embedder=lambda model=None: loads.append(model) or fake_embedder)
+
+    def fake_run(web, host, port, log_level):
+        seen.update(host=host, port=port)
+        with TestClient(web) as c:  # startup runs: the model is loaded before the first request
+            seen["loaded_at_startup"] = len(loads)
+            seen["hits"] = docs(c.get("/api/search", params={"q": "river dam", "k": 1}))
+            docs(c.get("/api/search", params={"q": "grain", "mode": "dense"}))
+    monkeypatch.setattr(uvicorn, "run", fake_run)
+    result = CliRunner().invoke(app, ["serve", "--index", str(tmp_path / "idx"), "--port", "8123"], obj=runtime)
+    assert result.exit_code == 0, result.output
+    assert (seen["host"], seen["port"], seen["hits"]) == ("127.0.0.1", 8123, ["ostravia-2022-06"])
+    assert seen["loaded_at_startup"] == 1 and len(loads) == 1
+    result = CliRunner().invoke(app, ["serve", "--index", str(tmp_path / "missing")], obj=runtime)
+    assert result.exit_code == 1 and "no dipsearch index at" in result.output

@@ -94,5 +94,6 @@ def test_timeline_points_bins_by_month_or_year():
     assert timeline_points(["2020-01-05", None, "2020-03-01", "2020-03-09"]) == [("2020-01", 1), ("2020-02", 0), ("2020-03", 2)]
     assert timeline_points(["2001-06-01", "2005-01-01"]) == [("2001", 1), ("2002", 0), ("2003", 0), ("2004", 0), ("2005", 1)]
     assert timeline_points([None]) == []
-    chart = timeline([("2020", 2), ("2021", 1)], width=100, height=40)
-    assert [(b["x"], b["h"]) for b in chart["bars"]] == [(0.0, 20.0), (50.0, 10.0)]
+    chart = timeline([("2020", 2), ("2021", 0), ("2022", 1)], width=300, height=50)
+    assert [(b["cx"], b["h"], b["y"], b["show_count"]) for b in chart["bars"]] == [(50.0, 18.0, 14.0, True), (150.0, 0.0, 32.0, False), (250.0, 9.0, 23.0, True)]
+    assert [b["w"] for b in chart["bars"]] == [36, 36, 36] and chart["base"] == 32

@@ -72,21 +72,24 @@ def timeline_points(dates, monthly_up_to: int = 36) -> list[tuple[str, int]]:
     return list(counts.items())
 
 
-def timeline(points: list[tuple[str, int]], width: int = 820, height: int = 84) -> dict:
-    """Geometry of a small bar chart of uses over time: [(label, count)] in time order -> bars and axis labels."""
+def timeline(points: list[tuple[str, int]], width: int = 820, height: int = 76) -> dict:
+    """Geometry of a small bar chart of uses over time: [(label, count)] in time order -> bars, axis labels,
+    and a count over each bar when there are few enough bars to read them."""
     if not points:
-        return {"width": width, "height": height, "bars": [], "labels": [], "max": 0}
-    top = max(c for _, c in points) or 1
-    plot_h, gap = height - 20, 1
+        return {"width": width, "height": height, "bars": [], "labels": [], "base": height - 18, "max": 0}
+    top, base, head = max(c for _, c in points) or 1, height - 18, 14
     step = width / len(points)
+    bar_w = max(1.0, round(min(step * 0.8, 36), 1))
+    show_counts = len(points) <= 40
     bars = []
     for i, (label, count) in enumerate(points):
-        h = round(plot_h * count / top, 1) if count else 0
-        bars.append({"x": round(i * step, 1), "y": round(plot_h - h, 1), "w": max(round(step - gap, 1), 1), "h": h,
-                     "label": label, "count": count})
-    every = max(1, len(points) // 6)
-    labels = [{"x": b["x"], "text": b["label"]} for i, b in enumerate(bars) if i % every == 0]
-    return {"width": width, "height": height, "bars": bars, "labels": labels, "max": top}
+        h = round((base - head) * count / top, 1)
+        center = round(i * step + step / 2, 1)
+        bars.append({"x": round(center - bar_w / 2, 1), "y": round(base - h, 1), "w": bar_w, "h": h, "cx": center,
+                     "label": label, "count": count, "show_count": show_counts and count > 0})
+    every = max(1, -(-len(points) // 8))
+    labels = [{"x": b["cx"], "text": b["label"]} for i, b in enumerate(bars) if i % every == 0]
+    return {"width": width, "height": height, "bars": bars, "labels": labels, "base": base, "max": top}
 
 
 def templates():
