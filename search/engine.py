@@ -87,13 +87,14 @@ def candidate_depth(request: SearchRequest) -> int:
     return max(100, request.k * 10)
 
 
-def retrieve(store, embedder, request: SearchRequest) -> list[tuple[int, float]]:
+def retrieve(store, embedder, request: SearchRequest, depth: int | None = None, query_vector=None) -> list[tuple[int, float]]:
     """Ranked (passage id, score) for the request's mode, before the per-document cap."""
-    depth = candidate_depth(request)
+    depth = depth or candidate_depth(request)
     conn = store.db.conn
     if request.mode == "lexical":
         return lexical_search(conn, request.query, request.filters, depth)
-    query_vector = embedder.embed([request.query])
+    if query_vector is None:
+        query_vector = embedder.embed([request.query])
     dense = dense_search(store, query_vector, request.filters, depth)
     if request.mode == "dense":
         return dense
@@ -111,17 +112,23 @@ def search(store, embedder, request: SearchRequest) -> SearchResponse:
     request.validate()
     if request.needs_embedder:
         store.check_model(embedder)
-    ranked = retrieve(store, embedder, request)
-    rows = _passage_rows(store.db.conn, [pid for pid, _ in ranked])
+    # Candidates run out when a few long documents fill them all and the per-document cap
+    # discards most: then ask for more, until k hits are found or every passage was considered.
+    depth, total = candidate_depth(request), None
+    query_vector = embedder.embed([request.query]) if request.needs_embedder else None
+    while True:
+        ranked = retrieve(store, embedder, request, depth, query_vector)
+        rows = _passage_rows(store.db.conn, [pid for pid, _ in ranked])
+        chosen = _cap_per_doc(ranked, rows, request)
+        if len(chosen) >= request.k or len(ranked) < depth:  # enough, or every retriever ran dry
+            break
+        total = store.db.counts()["passages"] if total is None else total
+        if depth >= total:
+            break
+        depth *= 4
     hits: list[Hit] = []
-    per_doc: dict[str, int] = {}
-    for pid, score in ranked:
-        row = rows.get(pid)
-        if row is None:
-            continue
-        if per_doc.get(row["doc_id"], 0) >= request.per_doc:
-            continue
-        per_doc[row["doc_id"]] = per_doc.get(row["doc_id"], 0) + 1
+    for pid, score in chosen:
+        row = rows[pid]
         spans = highlight_spans(row["text"], request.query)
         snip, snip_spans = snippet(row["text"], spans)
         hits.append(Hit(
@@ -130,9 +137,24 @@ def search(store, embedder, request: SearchRequest) -> SearchResponse:
             speaker=row["speaker"], lang=row["lang"], url=row["url"], ordinal=row["ordinal"], text=row["text"],
             char_start=row["char_start"], char_end=row["char_end"], highlights=spans, snippet=snip, snippet_highlights=snip_spans,
         ))
-        if len(hits) >= request.k:
-            break
     return SearchResponse(request.query, request.mode, request.filters, hits)
+
+
+def _cap_per_doc(ranked: list[tuple[int, float]], rows: dict, request: SearchRequest) -> list[tuple[int, float]]:
+    """The first k of `ranked` with at most `per_doc` passages from any one document."""
+    chosen: list[tuple[int, float]] = []
+    per_doc: dict[str, int] = {}
+    for pid, score in ranked:
+        row = rows.get(pid)
+        if row is None:
+            continue
+        if per_doc.get(row["doc_id"], 0) >= request.per_doc:
+            continue
+        per_doc[row["doc_id"]] = per_doc.get(row["doc_id"], 0) + 1
+        chosen.append((pid, score))
+        if len(chosen) >= request.k:
+            break
+    return chosen
 
 
 def _passage_rows(conn, ids: list[int]) -> dict:

@@ -178,3 +178,17 @@ def test_read_queries(tmp_path):
         read_queries(path)
     with pytest.raises(InvalidQuery, match="cannot read queries from"):
         read_queries(tmp_path / "absent.txt")
+
+
+@pytest.mark.parametrize("mode", ["lexical", "dense", "hybrid"])
+def test_long_documents_do_not_starve_the_per_doc_cap(tmp_path, fake_embedder, mode):
+    """Three 60-passage documents fill the first candidates; the other matching documents must still come."""
+    docs = [raw(f"big{i}", "\n\n".join(f"Paragraph {j} of long report {i} on the river treaty and the river." for j in range(60)))
+            for i in range(3)]
+    docs += [raw(f"small{i}", f"Note {i} names the river once among words on fishing quotas, tariffs and steel.") for i in range(12)]
+    store, _ = build(tmp_path / "idx", docs, fake_embedder)
+    hits = search(store, fake_embedder, SearchRequest("river", mode=mode, k=10)).results
+    assert len(hits) == 10 and [h.rank for h in hits] == list(range(1, 11))
+    assert sorted(h.doc_id for h in hits[:6]) == ["big0", "big0", "big1", "big1", "big2", "big2"]
+    assert all(h.doc_id.startswith("small") for h in hits[6:])
+    assert len(search(store, fake_embedder, SearchRequest("river", mode=mode, k=50)).results) == 18  # 3 x 2 + 12 x 1
