@@ -156,9 +156,17 @@ def test_seed_titles(seeds):
 
 
 def test_seed_bodies_have_no_debris_no_repeated_title_and_keep_statement_text(seeds):
+    from corpus.chunking import chunk
+    from tests.fakes import FakeEmbedder
+
     for doc_id, doc in seeds.items():
         for bad in DEBRIS:
             assert bad not in doc.text, (doc_id, bad)
+        passages = chunk(doc.text, FakeEmbedder().count_tokens)
+        assert len(passages) >= 6, doc_id
+        for passage in passages:
+            assert not any(bad in passage.text for bad in DEBRIS), (doc_id, passage.text)
+            assert doc.text[passage.char_start:passage.char_end] == passage.text
         if doc.provenance["title"] == "extracted":
             assert doc.title not in doc.text, doc_id
     assert seeds["000_a413f336df630bb5"].text.startswith("Beijing and Washington should boost cooperation")
