@@ -23,6 +23,7 @@ class SearchRequest:
     k: int = 10
     per_doc: int = 2
     filters: Filters = field(default_factory=Filters)
+    exclude: frozenset[int] = frozenset()  # passage ids never returned (evaluation: a question's own passage)
 
     def validate(self) -> None:
         if not self.query or not self.query.strip():
@@ -146,7 +147,7 @@ def _cap_per_doc(ranked: list[tuple[int, float]], rows: dict, request: SearchReq
     per_doc: dict[str, int] = {}
     for pid, score in ranked:
         row = rows.get(pid)
-        if row is None:
+        if row is None or pid in request.exclude:
             continue
         if per_doc.get(row["doc_id"], 0) >= request.per_doc:
             continue

@@ -1,0 +1,251 @@
+"""Evaluation sets: `evalset pool|judge|import|from-qa|export|list|show|delete` and `eval`. Each command parses,
+makes one library call (search.evaluation), renders."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from search.cli.app import DEFAULT_INDEX, IndexOpt, JsonOpt, ModelOpt, app, edge, open_store, print_json, runtime
+
+evalset_app = typer.Typer(help="Build retrieval evaluation sets: pool candidates, judge them, import, export, build from Q&A transcripts.",
+                          no_args_is_help=True, rich_markup_mode="rich")
+app.add_typer(evalset_app, name="evalset")
+NameArg = Annotated[str, typer.Argument(help="The evaluation set's name.")]
+
+
+def _modes(text: str) -> list[str]:
+    return [m.strip() for m in text.split(",") if m.strip()]
+
+
+@evalset_app.command("pool", epilog="Examples:  dipsearch evalset pool questions.txt --name ukraine -k 20   ·   dipsearch evalset pool q.jsonl --name s1 --modes lexical --json")
+@edge
+def pool_cmd(
+    ctx: typer.Context,
+    queries_file: Annotated[Path, typer.Argument(help="Queries: one per line, or JSONL with id, query.")],
+    name: Annotated[str, typer.Option("--name", help="Set name (created, or extended if it exists: judgments are kept).")],
+    index: IndexOpt = DEFAULT_INDEX,
+    depth: Annotated[int, typer.Option("-k", "--depth", help="Pool the top K of each mode.")] = 10,
+    modes: Annotated[str, typer.Option("--modes", help="Modes to pool, comma-separated.")] = "dense,lexical,hybrid",
+    per_doc: Annotated[Optional[int], typer.Option("--per-doc", help="At most N passages per document in each mode's top K (default: no cap).")] = None,
+    model: ModelOpt = None,
+    as_json: JsonOpt = False,
+):
+    """Pool candidate passages for each query: the top K of every search mode, deduplicated, stored in the index."""
+    from search.batch import read_queries
+    from search.evaluation.pool import pool
+
+    queries = read_queries(queries_file)
+    mode_list = _modes(modes)
+    store = open_store(index)
+    embedder = runtime(ctx).embedder(model, store) if any(m != "lexical" for m in mode_list) else None
+    report = pool(store, embedder, name, queries, depth=depth, modes=mode_list, per_doc=per_doc)
+    if as_json:
+        print_json(report.as_dict())
+    else:
+        typer.echo(f"set {report.name}: {report.queries_added} queries added ({report.queries_total} in all), {report.candidates_added} new candidates "
+                   f"({report.candidates_total} in all) from the top {report.depth} of {', '.join(report.by_mode)}. "
+                   f"Judge them with: dipsearch evalset judge {report.name}")
+
+
+@evalset_app.command("judge", epilog="Example:  dipsearch evalset judge ukraine   (keys: 0 1 2 grade, s skip, u undo, q quit; run again to resume)")
+@edge
+def judge_cmd(
+    name: NameArg,
+    index: IndexOpt = DEFAULT_INDEX,
+    revisit_skipped: Annotated[bool, typer.Option("--revisit-skipped", help="Bring back the candidates skipped before.")] = False,
+    as_json: JsonOpt = False,
+):
+    """Judge the pool in the terminal, one candidate at a time.
+
+    Keys: 0 not relevant, 1 partly, 2 relevant, s skip, u undo, q quit. Every key is saved at once; run
+    again to resume where you left off.
+    """
+    from search.cli.evalset_view import show_candidate
+    from search.cli.keys import key_reader
+    from search.evaluation.judging import revisit_skipped as reopen
+    from search.evaluation.session import run_session
+
+    store = open_store(index)
+    if revisit_skipped:
+        reopen(store, name)
+    console = Console(highlight=False, stderr=as_json)
+    summary = run_session(store, name, key_reader(sys.stdin), lambda cand, message: show_candidate(console, cand, message))
+    if as_json:
+        print_json({"name": name, **summary.as_dict()})
+    else:
+        state = "all candidates judged" if summary.finished else f"{summary.remaining} left"
+        more = f"; {summary.skipped_total} skipped (see them again with --revisit-skipped)" if summary.skipped_total else ""
+        typer.echo(f"{summary.judged} judged, {summary.skipped} skipped, {summary.undone} undone this session; {state}{more}.")
+
+
+@evalset_app.command("import", epilog="Examples:  dipsearch evalset import ukraine qrels.txt   ·   dipsearch evalset import s1 judgments.csv --queries q.jsonl --json")
+@edge
+def import_cmd(
+    name: NameArg,
+    file: Annotated[Path, typer.Argument(help="Judgments: TREC qrels (qid 0 docid rel), JSONL or CSV/TSV with query_id, doc_id, relevance (and optional query).")],
+    index: IndexOpt = DEFAULT_INDEX,
+    fmt: Annotated[Optional[str], typer.Option("--format", help="trec, jsonl, csv or tsv (default: from the file name; else trec).")] = None,
+    queries: Annotated[Optional[Path], typer.Option("--queries", help="Query texts for ids the set does not have yet (one per line, or JSONL id, query).")] = None,
+    skip_unknown: Annotated[bool, typer.Option("--skip-unknown", help="Skip lines naming passages not in this index instead of refusing the file.")] = False,
+    as_json: JsonOpt = False,
+):
+    """Import judgments made elsewhere. Passage ids: doc_id#ordinal, doc_id:start-end, or a passage id."""
+    from search.batch import read_queries
+    from search.evaluation.importing import import_judgments
+
+    report = import_judgments(open_store(index), name, file, fmt, read_queries(queries) if queries else None, skip_unknown)
+    if as_json:
+        print_json(report.as_dict())
+    else:
+        skipped = f", {len(report.unknown_passages)} lines skipped (passage not in the index)" if report.unknown_passages else ""
+        typer.echo(f"set {report.name}: {report.judgments_added} judgments added, {report.judgments_replaced} replaced, "
+                   f"{report.queries_added} queries added{skipped}.")
+
+
+@evalset_app.command("from-qa", epilog="Examples:  dipsearch evalset from-qa --name mfa-qa --index mfa   ·   dipsearch evalset from-qa --name small --sample 300 --seed 1 --json")
+@edge
+def from_qa_cmd(
+    name: Annotated[str, typer.Option("--name", help="Name of the new set.")],
+    index: IndexOpt = DEFAULT_INDEX,
+    spokesperson: Annotated[list[str], typer.Option("--spokesperson", help="A name that labels answers (the index's document speakers always do); repeatable.")] = [],
+    source: Annotated[Optional[str], typer.Option("--source", help="Only documents whose source contains this.")] = None,
+    sample: Annotated[Optional[int], typer.Option("--sample", help="Keep a random sample of this many turns.")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of --sample.")] = 0,
+    follow_ups: Annotated[bool, typer.Option("--follow-ups/--no-follow-ups", help="Keep follow-up questions (often need the previous turn to be understood).")] = True,
+    replace: Annotated[bool, typer.Option("--replace", help="Rebuild the set if it exists.")] = False,
+    as_json: JsonOpt = False,
+):
+    """Build a set from the press-conference transcripts in the index.
+
+    Each journalist's question is a query; the passages of the spokesperson's answer are relevant (2, or 1
+    when the passage is mostly other text); the question's own passages are excluded from every run. Turns
+    are `Q:`/`A:` paragraphs, or an outlet's name then the spokesperson's. Prints how many turns were paired
+    and how many dropped as unclear, by reason.
+    """
+    from search.evaluation.from_qa import build_from_qa
+
+    report = build_from_qa(open_store(index), name, spokesperson, source, sample, seed, follow_ups, replace)
+    if as_json:
+        print_json(report.as_dict())
+        return
+    typer.echo(f"{report.documents} documents read, {report.documents_with_turns} with question/answer turns; "
+               f"{report.turns_paired} turns paired, {report.dropped_total} dropped as unclear:")
+    for reason, n in report.dropped.items():
+        typer.echo(f"  {n:>6}  {reason}")
+    sampled = f" (a sample of {report.sampled_from})" if report.sampled_from else ""
+    typer.echo(f"set {report.name}: {report.queries} queries{sampled} ({report.follow_ups} follow-ups), {report.qrels} judgments "
+               f"({report.relevant} relevant, {report.partly} partly), {report.excluded} question passages excluded from runs.")
+
+
+@evalset_app.command("export", epilog="Examples:  dipsearch evalset export ukraine --format trec > qrels.txt   ·   dipsearch evalset export mfa-qa --format beir --output beir/mfa-qa")
+@edge
+def export_cmd(
+    name: NameArg,
+    fmt: Annotated[str, typer.Option("--format", help="trec (qid 0 doc_id#ordinal rel), jsonl, or beir (a folder).")] = "trec",
+    output: Annotated[Optional[Path], typer.Option("--output", help="File (trec, jsonl) or folder (beir); trec and jsonl go to stdout without it.")] = None,
+    corpus: Annotated[str, typer.Option("--corpus", help="beir: 'all' passages of the index or only the 'judged' ones.")] = "all",
+    index: IndexOpt = DEFAULT_INDEX,
+    as_json: JsonOpt = False,
+):
+    """Export judgments as TREC qrels, JSONL or a BEIR folder.
+
+    Passages are named by the stable id `doc_id#ordinal` (the document's id, then the passage's position in
+    it, from 0), which survives re-ingesting unchanged documents; JSONL also carries char_start/char_end.
+    Skipped candidates are not exported.
+    """
+    import json
+
+    from search.evaluation.errors import EvalSetError
+    from search.evaluation.exporting import EXPORT_FORMATS, export_beir, jsonl_records, trec_lines
+
+    if fmt not in EXPORT_FORMATS:
+        raise EvalSetError(f"--format {fmt!r} must be one of {', '.join(EXPORT_FORMATS)}")
+    store = open_store(index)
+    if fmt == "beir":
+        if output is None:
+            raise EvalSetError("--format beir writes a folder: give it with --output DIR")
+        report = export_beir(store, name, output, corpus)
+        if as_json:
+            print_json(report.as_dict())
+        else:
+            typer.echo(f"wrote {report.folder}: corpus.jsonl ({report.corpus} passages), queries.jsonl ({report.queries}), qrels/test.tsv ({report.qrels})")
+        return
+    lines = trec_lines(store, name) if fmt == "trec" else [json.dumps(r, ensure_ascii=False) for r in jsonl_records(store, name)]
+    text = "".join(line + "\n" for line in lines)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        if as_json:
+            print_json({"output": str(output), "format": fmt, "judgments": len(lines)})
+        else:
+            typer.echo(f"wrote {len(lines)} judgments to {output}", err=True)
+
+
+@evalset_app.command("list", epilog="Example:  dipsearch evalset list --json")
+@edge
+def list_cmd(index: IndexOpt = DEFAULT_INDEX, as_json: JsonOpt = False):
+    """The evaluation sets of an index, with counts."""
+    from search.evaluation.sets import set_names, summary
+
+    conn = open_store(index).db.conn
+    data = [summary(conn, n) for n in set_names(conn)]
+    if as_json:
+        print_json(data)
+        return
+    if not data:
+        typer.echo("no evaluation sets yet; create one with `dipsearch evalset pool QUERIES --name NAME` or `evalset from-qa --name NAME`")
+    for s in data:
+        typer.echo(f"{s['name']:<20} {s['kind']:<9} {s['queries']:>6} queries {s['candidates']:>7} candidates {s['judged']:>7} judged "
+                   f"({s['relevant']} relevant) {s['unjudged_candidates']:>6} to judge")
+
+
+@evalset_app.command("delete", epilog="Example:  dipsearch evalset delete old-set")
+@edge
+def delete_cmd(name: NameArg, index: IndexOpt = DEFAULT_INDEX, as_json: JsonOpt = False):
+    """Delete an evaluation set with its queries, candidates and judgments."""
+    from search.evaluation.sets import delete_set
+
+    store = open_store(index)
+    with store.db.transaction() as conn:
+        delete_set(conn, name)
+    print_json({"deleted": name}) if as_json else typer.echo(f"deleted evaluation set {name}")
+
+
+@app.command("eval", epilog="Examples:  dipsearch eval mfa-qa --index mfa   ·   dipsearch eval s1 --mode lexical --run other-system.trec --test fisher --json")
+@edge
+def eval_cmd(
+    ctx: typer.Context,
+    name: NameArg,
+    index: IndexOpt = DEFAULT_INDEX,
+    mode: Annotated[list[str], typer.Option("--mode", help="Modes to run (repeatable; default dense, lexical, hybrid).")] = [],
+    run: Annotated[list[Path], typer.Option("--run", help="Also score this TREC run file (another system or model, ids doc_id#ordinal); repeatable.")] = [],
+    k: Annotated[int, typer.Option("-k", help="Passages per query in each run.")] = 100,
+    per_doc: Annotated[Optional[int], typer.Option("--per-doc", help="At most N passages per document (default: no cap; search's default is 2).")] = None,
+    test: Annotated[str, typer.Option("--test", help="Significance test: student (paired t) or fisher (randomisation).")] = "student",
+    alpha: Annotated[float, typer.Option("--alpha", help="Significance level.")] = 0.05,
+    runs_dir: Annotated[Optional[Path], typer.Option("--runs-dir", help="Where to save runs as NAME.MODE.trec (default: INDEX/eval-runs).")] = None,
+    model: ModelOpt = None,
+    as_json: JsonOpt = False,
+):
+    """Score the search modes on an evaluation set, with significance tests.
+
+    Runs each mode on every query, scores with ranx (nDCG@10, MRR@10, Recall@10/100, judged@10) and tests
+    every difference between runs (paired). Runs are saved in TREC run format.
+    """
+    from search.cli.evalset_view import print_eval
+    from search.evaluation.evaluate import EVAL_MODES, evaluate_set
+
+    modes = mode or ([] if run else list(EVAL_MODES))
+    store = open_store(index)
+    embedder = runtime(ctx).embedder(model, store) if any(m != "lexical" for m in modes) else None
+    report = evaluate_set(store, embedder, name, modes, k=k, per_doc=per_doc, stat_test=test, alpha=alpha, run_files=run,
+                          runs_dir=runs_dir or Path(index) / "eval-runs")
+    if as_json:
+        print_json(report.as_dict())
+    else:
+        print_eval(Console(highlight=False), report)

@@ -1,0 +1,113 @@
+"""An evaluation set from press-conference transcripts: each journalist's question is a query, the passages of
+the spokesperson's answer are relevant. The question's own passages are stored as excluded: a run never
+returns them (else the query would find itself, verbatim, and lexical search would win trivially)."""
+from __future__ import annotations
+
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+
+from search.evaluation import sets
+from search.evaluation.errors import EvalSetError
+from search.evaluation.keys import PassageRef
+from search.evaluation.turns import find_turns
+
+TOO_LONG = "question over the query length limit"
+NOT_SEPARABLE = "answer shares its passages with the question"
+MIN_SHARE = 0.5  # a passage is the answer (grade 2) when at least half its characters are; partly (grade 1) below
+
+
+@dataclass
+class QaReport:
+    name: str
+    documents: int = 0
+    documents_with_turns: int = 0
+    turns_paired: int = 0
+    dropped: dict = field(default_factory=dict)  # reason -> count
+    follow_ups: int = 0
+    queries: int = 0
+    qrels: int = 0
+    relevant: int = 0  # grade 2: mostly answer text
+    partly: int = 0  # grade 1: an answer passage that also holds other text
+    excluded: int = 0  # question passages kept out of every run
+    sampled_from: int | None = None
+
+    @property
+    def dropped_total(self) -> int:
+        return sum(self.dropped.values())
+
+    def as_dict(self) -> dict:
+        data = {k: v for k, v in self.__dict__.items()}
+        data["dropped_total"] = self.dropped_total
+        return data
+
+
+def build_from_qa(store, name: str, spokespeople=(), source: str | None = None, sample: int | None = None, seed: int = 0,
+                  follow_ups: bool = True, replace: bool = False) -> QaReport:
+    """Detect Q/A turns in every document of the index (or those whose source contains `source`) and store them
+    as set `name`. Spokespeople: the index's document speakers plus `spokespeople`. `sample` keeps that many
+    turns, drawn with `seed`."""
+    from search.engine import MAX_QUERY_CHARS
+
+    conn = store.db.conn
+    name = sets.check_name(name)
+    if name in sets.set_names(conn) and not replace:
+        raise EvalSetError(f"evaluation set {name!r} already exists; pick another --name or pass --replace to rebuild it")
+    people = {r[0] for r in conn.execute("SELECT DISTINCT speaker FROM documents WHERE speaker IS NOT NULL")} | set(spokespeople)
+    report = QaReport(name=name)
+    dropped: Counter = Counter()
+    found = []  # (doc_id, turn number, turn, excluded refs, graded refs)
+    where, params = ("WHERE lower(source) LIKE ?", [f"%{source.lower()}%"]) if source else ("", [])
+    for doc in conn.execute(f"SELECT doc_id, text FROM documents {where} ORDER BY date, doc_id", params).fetchall():
+        report.documents += 1
+        scan = find_turns(doc["text"], people)
+        dropped.update(scan.dropped)
+        if scan.turns:
+            report.documents_with_turns += 1
+        passages = [PassageRef(doc["doc_id"], r["ordinal"], r["char_start"], r["char_end"])
+                    for r in conn.execute("SELECT ordinal, char_start, char_end FROM passages WHERE doc_id = ? ORDER BY ordinal", (doc["doc_id"],))]
+        for number, turn in enumerate(scan.turns, start=1):
+            report.turns_paired += 1
+            if turn.kind == "follow-up" and not follow_ups:
+                dropped["follow-up left out (--no-follow-ups)"] += 1
+                continue
+            if len(turn.question) > MAX_QUERY_CHARS:
+                dropped[TOO_LONG] += 1
+                continue
+            excluded = [p for p in passages if _overlap(p, turn.question_span) > 0]
+            graded = []
+            for p in passages:
+                if p in excluded:
+                    continue
+                share = _overlap(p, turn.answer_span) / max(1, p.char_end - p.char_start)
+                if share > 0:
+                    graded.append((p, 2 if share >= MIN_SHARE else 1))
+            if not any(g == 2 for _, g in graded):
+                dropped[NOT_SEPARABLE] += 1
+                continue
+            found.append((doc["doc_id"], number, turn, excluded, graded))
+    if sample is not None and sample < len(found):
+        report.sampled_from = len(found)
+        keep = set(random.Random(seed).sample(range(len(found)), sample))
+        found = [f for i, f in enumerate(found) if i in keep]
+    with store.db.transaction():
+        if replace and name in sets.set_names(conn):
+            sets.delete_set(conn, name)
+        sets.create_set(conn, name, "qa", {"source": source, "sample": sample, "seed": seed, "follow_ups": follow_ups})
+        for doc_id, number, turn, excluded, graded in found:
+            qid = f"{doc_id}-t{number}"
+            sets.add_query(conn, name, qid, turn.question, excluded, {"doc_id": doc_id, "kind": turn.kind, "asker": turn.asker})
+            for ref, grade in graded:
+                sets.set_judgment(conn, name, qid, ref, grade, "from-qa")
+            report.queries += 1
+            report.follow_ups += turn.kind == "follow-up"
+            report.qrels += len(graded)
+            report.relevant += sum(1 for _, g in graded if g == 2)
+            report.partly += sum(1 for _, g in graded if g == 1)
+            report.excluded += len(excluded)
+    report.dropped = dict(dropped.most_common())
+    return report
+
+
+def _overlap(p: PassageRef, span: tuple[int, int]) -> int:
+    return max(0, min(p.char_end, span[1]) - max(p.char_start, span[0]))

@@ -1,0 +1,66 @@
+"""Stable passage keys: `doc_id#ordinal`, checked against the passage's character span.
+
+Passage ids change when a document is re-ingested; a document's id and a passage's ordinal do not
+unless its text or chunking changes, which the stored character span detects.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_SPAN = re.compile(r"^(?P<doc>.+):(?P<start>\d+)-(?P<end>\d+)$")
+_ORDINAL = re.compile(r"^(?P<doc>.+)#(?P<ordinal>\d+)$")
+
+
+@dataclass(frozen=True)
+class PassageRef:
+    doc_id: str
+    ordinal: int
+    char_start: int
+    char_end: int
+
+    @property
+    def key(self) -> str:
+        return passage_key(self.doc_id, self.ordinal)
+
+
+def passage_key(doc_id: str, ordinal: int) -> str:
+    return f"{doc_id}#{ordinal}"
+
+
+def ref_of(row) -> PassageRef:
+    return PassageRef(row["doc_id"], int(row["ordinal"]), int(row["char_start"]), int(row["char_end"]))
+
+
+def resolve(conn, docid: str) -> PassageRef | None:
+    """The current passage a judgment file names: `doc_id#ordinal`, `doc_id:start-end`, or a passage id."""
+    docid = docid.strip()
+    match = _ORDINAL.match(docid)
+    if match:
+        row = conn.execute("SELECT doc_id, ordinal, char_start, char_end FROM passages WHERE doc_id = ? AND ordinal = ?",
+                           (match["doc"], int(match["ordinal"]))).fetchone()
+        return ref_of(row) if row else None
+    match = _SPAN.match(docid)
+    if match:
+        row = conn.execute("SELECT doc_id, ordinal, char_start, char_end FROM passages WHERE doc_id = ? AND char_start = ? AND char_end = ?",
+                           (match["doc"], int(match["start"]), int(match["end"]))).fetchone()
+        return ref_of(row) if row else None
+    if docid.isdigit():
+        row = conn.execute("SELECT doc_id, ordinal, char_start, char_end FROM passages WHERE passage_id = ?", (int(docid),)).fetchone()
+        return ref_of(row) if row else None
+    return None
+
+
+def current_passages(conn, refs) -> dict[str, tuple[int, bool]]:
+    """For each stored ref: key -> (current passage id, whether its span still matches). Missing keys are gone."""
+    out: dict[str, tuple[int, bool]] = {}
+    by_doc: dict[str, list[PassageRef]] = {}
+    for ref in refs:
+        by_doc.setdefault(ref.doc_id, []).append(ref)
+    for doc_id, items in by_doc.items():
+        rows = {r["ordinal"]: r for r in conn.execute("SELECT passage_id, ordinal, char_start, char_end FROM passages WHERE doc_id = ?", (doc_id,))}
+        for ref in items:
+            row = rows.get(ref.ordinal)
+            if row is not None:
+                out[ref.key] = (int(row["passage_id"]), (row["char_start"], row["char_end"]) == (ref.char_start, ref.char_end))
+    return out
