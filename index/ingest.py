@@ -65,8 +65,13 @@ class Ingestor:
 
     def __init__(self, store: IndexStore, embedder, batch_passages: int = DEFAULT_BATCH_PASSAGES,
                  on_progress: Callable[[str, int], None] | None = None,
-                 on_problem: Callable[[InputProblem], None] | None = None):
+                 on_problem: Callable[[InputProblem], None] | None = None, overlap: bool = False):
+        """With `overlap`, a batch is embedded on a worker thread while the next one is read and
+        chunked (the encoders release the GIL); batches still commit in order, on this thread."""
         self.store = store
+        self.overlap = overlap
+        self._executor = None
+        self._inflight: tuple | None = None  # (future of vectors, its pending documents, their text hashes)
         self.embedder = embedder
         self.batch_passages = batch_passages
         self.on_progress = on_progress or (lambda event, n: None)
@@ -104,11 +109,12 @@ class Ingestor:
                 db.upsert_document(doc, text_hash, rhash)
             self.report.metadata_updated += 1
             return
-        twin = self._pending_hashes.get(text_hash) or db.doc_with_text(text_hash)
+        inflight_hashes = self._inflight[2] if self._inflight else {}
+        twin = self._pending_hashes.get(text_hash) or inflight_hashes.get(text_hash) or db.doc_with_text(text_hash)
         if twin and twin != doc.doc_id:
             self.report.duplicates.append((doc.doc_id, twin))
             return
-        if doc.doc_id in {p.doc.doc_id for p in self._pending}:
+        if doc.doc_id in {p.doc.doc_id for p in self._pending} or doc.doc_id in inflight_hashes.values():
             self._problem(InputProblem(doc.origin, f"id {doc.doc_id!r} appears twice in this batch; the first one was kept"))
             return
         passages = chunk(doc.text, self.embedder.count_tokens, self.chunk_options)
@@ -121,13 +127,36 @@ class Ingestor:
         """Embed the pending documents and commit them in one transaction."""
         if not self._pending:
             return
-        texts = [p.text for item in self._pending for p in item.passages]
-        vectors = self.embedder.embed(texts, progress=lambda n: self.on_progress("passages", n))
+        pending, hashes = self._pending, self._pending_hashes
+        self._pending, self._pending_hashes = [], {}
+        texts = [p.text for item in pending for p in item.passages]
+        progress = lambda n: self.on_progress("passages", n)  # noqa: E731
+        if not self.overlap:
+            self._commit(pending, self.embedder.embed(texts, progress=progress))
+            return
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._executor = self._executor or ThreadPoolExecutor(1, thread_name_prefix="dipsearch-embed")
+        previous, self._inflight = self._inflight, (self._executor.submit(self.embedder.embed, texts, progress), pending, hashes)
+        if previous:  # the worker is already on the new batch while this one commits
+            self._commit(previous[1], previous[0].result())
+
+    def drain(self) -> None:
+        """Wait for the batch being embedded in the background, and commit it."""
+        if self._inflight:
+            future, pending, _ = self._inflight
+            try:
+                vectors = future.result()
+            finally:
+                self._inflight = None
+            self._commit(pending, vectors)
+
+    def _commit(self, pending: list[_Pending], vectors) -> None:
         db, index = self.store.db, self.store.vectors()
         removed_all, added_ids = [], []
         offset = 0
         with db.transaction():
-            for item in self._pending:
+            for item in pending:
                 db.upsert_document(item.doc, item.text_hash, item.record_hash)
                 n = len(item.passages)
                 removed, new_ids = db.replace_passages(item.doc.doc_id, item.passages, vectors[offset : offset + n])
@@ -137,17 +166,21 @@ class Ingestor:
             db.bump_generation()
         index.remove(removed_all)
         index.add(added_ids, vectors)
-        for item in self._pending:
+        for item in pending:
             if item.is_update:
                 self.report.updated += 1
             else:
                 self.report.added += 1
             self.report.passages += len(item.passages)
-        self._pending = []
-        self._pending_hashes = {}
 
     def finish(self) -> IngestReport:
         self.flush()
+        try:
+            self.drain()
+        finally:
+            if self._executor:
+                self._executor.shutdown(wait=True)
+                self._executor = None
         self.store.save()
         return self.report
 

@@ -47,7 +47,7 @@ def ingest(
     with progress:
         docs = progress.add_task("documents read", total=None)
         passages = progress.add_task("passages embedded", total=None)
-        ingestor = Ingestor(store, embedder, on_problem=on_problem,
+        ingestor = Ingestor(store, embedder, on_problem=on_problem, overlap=True,
                             on_progress=lambda event, n: progress.advance(docs if event == "document" else passages, n))
         for item in read_inputs(paths, options):
             ingestor.add(item)
