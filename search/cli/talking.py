@@ -62,7 +62,7 @@ def talking_points(
         print_clusters(Console(highlight=False), clusters, members, filters.active or bool(query))
 
 
-@app.command(epilog='Examples:  dipsearch similar 1234   ·   dipsearch similar --text "respect each other\'s core interests" -k 5 --json')
+@app.command(epilog='Examples:  dipsearch similar 1234   ·   dipsearch similar --text "non-interference in internal affairs" -k 5 --json')
 @edge
 def similar(
     ctx: typer.Context,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-EXACT_UP_TO = 20_000  # above this many sentences, an IVF index (approximate, ~99% of close pairs)
+EXACT_UP_TO = 5_000  # above this many sentences, an IVF index (approximate: ~99% of close pairs, 5-20x faster)
 
 
 def _faiss():
@@ -25,7 +25,7 @@ def neighbour_pairs(vectors: np.ndarray, k: int, threshold: float, batch: int = 
     if n <= EXACT_UP_TO:
         index = faiss.IndexFlatIP(dim)
     else:
-        nlist = int(4 * np.sqrt(n))
+        nlist = max(1, min(int(4 * np.sqrt(n)), n // 40))
         quantizer = faiss.IndexFlatIP(dim)
         index = faiss.IndexIVFFlat(quantizer, dim, nlist, faiss.METRIC_INNER_PRODUCT)
         rng = np.random.default_rng(0)
