@@ -1,6 +1,6 @@
 """An ingest run in its own process, for the kill -9 tests (test_crash.py).
 
-    python -m tests.crash_ingest INDEX INPUT... [--delay S] [--batch N] [--pause-in-save S --marker FILE]
+    python -m tests.crash_ingest INDEX INPUT... [--delay S] [--batch N] [--overlap] [--pause-in-save S --marker FILE]
 
 Uses the fake embedder (`--delay` seconds per embedding call, so a test can kill it mid-way).
 `--pause-in-save` stops inside IndexStore.save, after the vector file is written and before the
@@ -22,6 +22,7 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=4)
     parser.add_argument("--pause-in-save", type=float, default=0.0)
     parser.add_argument("--marker")
+    parser.add_argument("--overlap", action="store_true", help="embed each batch on a worker thread, as the CLI does")
     args = parser.parse_args()
 
     import index.store
@@ -39,7 +40,7 @@ def main() -> None:
 
         index.store.write_json_atomic = paused
     store = index.store.IndexStore.open(args.index, create=True)
-    report = ingest(store, read_inputs(args.inputs), FakeEmbedder(delay=args.delay), batch_passages=args.batch)
+    report = ingest(store, read_inputs(args.inputs), FakeEmbedder(delay=args.delay), batch_passages=args.batch, overlap=args.overlap)
     print(json.dumps(report.as_dict()))
 
 

@@ -135,11 +135,11 @@ def _check_rerun_matches_clean(index: Path, corpus: Path, clean, committed: int)
     assert sorted(p.name for p in index.glob("vectors-*")) == [manifest["vectors_file"]]
 
 
-@pytest.mark.parametrize("point", ["first_batch", "mid_way"])
-def test_kill_during_batches(tmp_path, clean, point):
+@pytest.mark.parametrize("point, overlap", [("first_batch", False), ("mid_way", False), ("mid_way", True)])
+def test_kill_during_batches(tmp_path, clean, point, overlap):
     corpus = clean[0]
     index = tmp_path / "idx"
-    proc = _run_ingest(index, corpus, "--delay", "0.25", "--batch", "4")
+    proc = _run_ingest(index, corpus, "--delay", "0.25", "--batch", "4", *(["--overlap"] if overlap else []))
     target = 1 if point == "first_batch" else N_DOCS // 2
     _wait_for(lambda: _committed_docs(index) >= target, proc)
     _kill(proc)
