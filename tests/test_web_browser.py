@@ -22,8 +22,11 @@ def base_url(tmp_path_factory):
     from tests.web_corpus import build_index
     from tests.web_server import serving
 
+    from search.evaluation.pool import pool
+
     embedder = FakeEmbedder()
     store = build_index(tmp_path_factory.mktemp("web-browser") / "idx", embedder)
+    pool(store, embedder, "trial", [("q1", "grain sanctions"), ("q2", "river dam")], depth=2)
     with serving(create_app(store, lambda: embedder, preload=True)) as url:
         yield url
     store.close()
@@ -114,3 +117,23 @@ def test_hostile_document_shows_as_text_and_never_runs(page, base_url):
     assert page.locator(".passages img, .passages script, .passages b").count() == 0
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert page.dialogs == []
+
+
+def test_judge_a_passage_with_the_keyboard(page, base_url):
+    page.goto(base_url + "/judge/trial")
+    assert page.locator(".query").inner_text() == "grain sanctions"
+    assert page.locator("#progress").inner_text() == "0 of 4 done"
+    first = page.locator("#judge").get_attribute("data-candidate")
+    page.keyboard.press("2")
+    page.wait_for_url(re.compile(r"note=graded\+2$"))
+    assert page.locator(".notice").inner_text() == "graded 2"
+    assert page.locator("#progress").inner_text() == "1 of 4 done"
+    assert page.locator("#judge").get_attribute("data-candidate") != first
+    page.keyboard.press("u")  # undo brings the same passage back
+    page.wait_for_url(re.compile(r"note=undone$"))
+    assert page.locator("#judge").get_attribute("data-candidate") == first
+    assert page.locator("#progress").inner_text() == "0 of 4 done"
+    page.get_by_role("button", name="Not relevant").click()  # the buttons work too
+    page.wait_for_url(re.compile(r"note=graded\+0$"))
+    assert page.locator("#progress").inner_text() == "1 of 4 done"
+    assert page.evaluate("typeof window.__pwned") == "undefined"

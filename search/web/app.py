@@ -69,13 +69,23 @@ def _validation_message(exc: RequestValidationError) -> str:
     return "; ".join(parts)
 
 
+def _same_origin(request: Request) -> bool:
+    """A state-changing request must not come from another site's page. Browsers say where a request
+    comes from in Sec-Fetch-Site (and Origin); clients that are not browsers send neither."""
+    site = request.headers.get("sec-fetch-site")
+    if site is not None:
+        return site in ("same-origin", "none")
+    origin = request.headers.get("origin")
+    return origin is None or origin.split("://", 1)[-1] == request.headers.get("host", "")
+
+
 def _wants_html(request: Request) -> bool:
     return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
 
 
 def create_app(store, embedder_loader: Callable[[], object] | None = None, preload: bool = False) -> FastAPI:
     """The app over `store`. `embedder_loader()` returns the model; with `preload` it runs at startup."""
-    from search.web import api, pages, talking
+    from search.web import api, judging, pages, talking
     from search.web.views import templates
 
     runtime = Runtime(store, embedder_loader)
@@ -90,19 +100,22 @@ def create_app(store, embedder_loader: Callable[[], object] | None = None, prelo
                   description="Semantic search over diplomatic statements: search, documents, stats.")
     app.state.runtime = runtime
     app.state.templates = templates()
-    app.state.features = {"talking_points"}  # views shown in the navigation and on results
+    app.state.features = {"talking_points", "evaluation"}  # views shown in the navigation and on results
     app.include_router(api.router)
     app.include_router(talking.router)
+    app.include_router(judging.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
+        if request.method not in ("GET", "HEAD", "OPTIONS") and not _same_origin(request):
+            return JSONResponse({"error": "cross-site request refused: send it from this server's own pages"}, status_code=403)
         response = await call_next(request)
         docs = request.url.path in ("/docs", "/redoc")
         response.headers["Content-Security-Policy"] = DOCS_CSP if docs else CSP
         response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Referrer-Policy"] = "same-origin"
         response.headers["X-Frame-Options"] = "DENY"
         return response
 

@@ -18,8 +18,8 @@ LIST_PARAMS = ("source", "speaker", "lang")
 FORM_FIELDS = ("q", "mode", "k", "per_doc", "since", "until", "include_undated", "fold") + LIST_PARAMS
 
 
-def render(request: Request, name: str, status_code: int = 200, **context) -> HTMLResponse:
-    return request.app.state.templates.TemplateResponse(request, name, context, status_code=status_code)
+def render(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
+    return request.app.state.templates.TemplateResponse(request, template, context, status_code=status_code)
 
 
 def error_page(request: Request, status: int, message: str) -> HTMLResponse:
