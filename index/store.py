@@ -161,6 +161,8 @@ class IndexStore:
         for old in self.folder.glob("vectors-*.faiss*"):
             if old != path:
                 old.unlink(missing_ok=True)
+        for leftover in self.folder.glob(MANIFEST_NAME + ".*.tmp"):  # from a writer killed mid-write
+            leftover.unlink(missing_ok=True)
         return manifest
 
     def stats(self) -> dict:

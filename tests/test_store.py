@@ -238,3 +238,13 @@ def test_index_folder_that_cannot_be_created(tmp_path):
         IndexStore.open(tmp_path / "afile", create=True)
     with pytest.raises(IndexLocationError, match="\\(Not a directory\\)"):
         IndexStore.open(tmp_path / "afile" / "sub", create=True)
+
+
+def test_save_clears_files_left_by_a_killed_writer(tmp_path, fake_embedder):
+    store, _ = build(tmp_path / "idx", _docs(), fake_embedder)
+    leftovers = [tmp_path / "idx" / "manifest.json.abc123.tmp", tmp_path / "idx" / "vectors-99.faiss.tmp", tmp_path / "idx" / "vectors-0.faiss"]
+    for path in leftovers:
+        path.write_text("half")
+    store.save()
+    assert sorted(p.name for p in (tmp_path / "idx").iterdir() if not p.name.startswith("dipsearch.sqlite")) == [
+        "manifest.json", store.manifest["vectors_file"]]
