@@ -61,7 +61,7 @@ class SentenceTransformerEmbedder:
 
     backend = "torch"
 
-    def __init__(self, folder: Path | str | None = None, batch_size: int = 32):
+    def __init__(self, folder: Path | str | None = None, batch_size: int = 32, device: str = "cpu"):
         bundled = folder is None
         self.folder = Path(folder) if folder is not None else bundled_model_path()
         if not (self.folder / "modules.json").is_file() and not (self.folder / "config.json").is_file():
@@ -82,7 +82,7 @@ class SentenceTransformerEmbedder:
             from transformers.utils import logging as hf_logging
 
             hf_logging.disable_progress_bar()
-            self.model = SentenceTransformer(str(self.folder), device="cpu")
+            self.model = SentenceTransformer(str(self.folder), device=device)
         except Exception as exc:  # sentence-transformers raises many kinds; one message at the edge
             raise ModelError(f"cannot load the model in {self.folder}: {exc}") from exc
         self.dimension = int(self.model.get_embedding_dimension() if hasattr(self.model, "get_embedding_dimension") else self.model.get_sentence_embedding_dimension())

@@ -14,6 +14,7 @@ from index.encoders import BACKENDS, DEFAULT_BACKEND, resolve_backend, vector_fa
 from index.errors import ModelError, ModelMismatch
 from index.store import IndexStore
 from tests.fakes import FakeEmbedder
+from tests.model_cache import onnx_cache  # noqa: F401  (fixture)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -54,18 +55,6 @@ def test_store_refuses_int8_vectors_in_an_fp32_index_and_back(tmp_path):
 
 # ---------------------------------------------------------------- the real model
 PASSAGES = [p.strip() for f in sorted((ROOT / "sample").glob("*.txt")) for p in f.read_text().split("\n\n") if len(p.strip()) > 40]
-
-
-@pytest.fixture(scope="session")
-def onnx_cache(tmp_path_factory):
-    """Export fp32 and int8 once per session into a private cache."""
-    cache = tmp_path_factory.mktemp("dipsearch-cache")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("DIPSEARCH_CACHE", str(cache))
-        from index.embedder import load_embedder
-
-        embedders = {b: load_embedder(None, backend=b) for b in BACKENDS}
-        yield cache, embedders
 
 
 @pytest.mark.model

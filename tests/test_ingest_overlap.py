@@ -82,3 +82,13 @@ def test_embedding_error_in_the_worker_reaches_the_caller_and_keeps_committed_ba
         ingestor.finish()
     committed = store.db.counts()["passages"]
     assert committed > 0  # the batches embedded before the failure stay
+
+
+def test_cli_ingest_refuses_an_unknown_engine(tmp_path, runtime):
+    from typer.testing import CliRunner
+
+    from search.cli import app
+
+    (tmp_path / "a.txt").write_text("The river treaty was signed.\n")
+    run = CliRunner().invoke(app, ["ingest", str(tmp_path / "a.txt"), "--index", str(tmp_path / "i"), "--engine", "spark"], obj=runtime)
+    assert run.exit_code == 2 and "choose local or ray" in run.output

@@ -21,6 +21,7 @@ def ingest(
     index: IndexOpt = DEFAULT_INDEX,
     model: ModelOpt = None,
     backend: BackendOpt = None,
+    engine: Annotated[str, typer.Option("--engine", help="local, or ray: embed with Ray Data over an actor pool (RAY_ADDRESS picks a cluster; needs `pip install 'dipsearch[ray]'`).")] = "local",
     field: Annotated[list[str], typer.Option("--field", help="Map a record field: FIELD=NAME, e.g. --field text=body --field date=meta.published.")] = [],
     max_doc_mb: Annotated[float, typer.Option("--max-doc-mb", help="Refuse documents larger than this.")] = 20.0,
     talking_points: Annotated[bool, typer.Option("--talking-points", help="Also compute talking points (once computed, every ingest keeps them fresh).")] = False,
@@ -37,6 +38,13 @@ def ingest(
     options = ReadOptions(field_map=parse_field_map(field), max_doc_bytes=int(max_doc_mb * 1024 * 1024))
     store = open_store(index, create=True)
     embedder = runtime(ctx).embedder(model, store, backend)
+    batching = {}
+    if engine == "ray":
+        from index.ray_embed import RAY_BATCH_PASSAGES, RayEmbedder
+
+        embedder, batching = RayEmbedder(embedder), {"batch_passages": RAY_BATCH_PASSAGES}
+    elif engine != "local":
+        raise typer.BadParameter(f"{engine!r}: choose local or ray", param_hint="--engine")
     err = err_console()
     progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(bar_width=None), MofNCompleteColumn(),
                         TimeElapsedColumn(), console=err, transient=True, disable=as_json)
@@ -47,7 +55,7 @@ def ingest(
     with progress:
         docs = progress.add_task("documents read", total=None)
         passages = progress.add_task("passages embedded", total=None)
-        ingestor = Ingestor(store, embedder, on_problem=on_problem, overlap=True,
+        ingestor = Ingestor(store, embedder, on_problem=on_problem, overlap=True, **batching,
                             on_progress=lambda event, n: progress.advance(docs if event == "document" else passages, n))
         for item in read_inputs(paths, options):
             ingestor.add(item)
