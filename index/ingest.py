@@ -113,6 +113,11 @@ class Ingestor:
         twin = self._pending_hashes.get(text_hash) or inflight_hashes.get(text_hash) or db.doc_with_text(text_hash)
         if twin and twin != doc.doc_id:
             self.report.duplicates.append((doc.doc_id, twin))
+            if stored:  # its text changed into a copy of another document: the old version must go
+                with db.transaction():
+                    removed = db.delete_document(doc.doc_id)
+                    db.bump_generation()
+                self.store.vectors().remove(removed)
             return
         if doc.doc_id in {p.doc.doc_id for p in self._pending} or doc.doc_id in inflight_hashes.values():
             self._problem(InputProblem(doc.origin, f"id {doc.doc_id!r} appears twice in this batch; the first one was kept"))

@@ -266,3 +266,13 @@ def test_model_loading_errors_are_named(tmp_path, monkeypatch):
     monkeypatch.setattr(embedder, "BUNDLED_MODEL_SHA256", "0" * 64)
     with pytest.raises(ModelError, match="the bundled model's weights have sha256 53aa51172d14.*expected 0000.*reinstall it"):
         embedder.load_embedder()
+
+
+def test_document_changed_into_a_copy_of_another_loses_its_old_text(tmp_path, fake_embedder):
+    store, _ = build(tmp_path / "idx", [raw("river", RIVER), raw("fish", FISH)], fake_embedder)
+    store.close()
+    store, report = build(tmp_path / "idx", [raw("river", RIVER), raw("fish", RIVER)], fake_embedder)
+    assert report.duplicates == [("fish", "river")]
+    assert passages_by_doc(store) == {"river": [RIVER]}  # FISH is in no input any more
+    assert _vector_ids(store) == _passage_ids(store)
+    assert search(store, fake_embedder, SearchRequest("trawler", mode="lexical")).results == []
