@@ -41,12 +41,15 @@ TOPICS = [
     "BRICS cooperation", "multilateralism", "Cold War mentality", "economic globalization", "poverty reduction",
     "high-speed rail project", "students studying abroad", "Tibet and Xinjiang",
 ]
-SOURCES = ["Ministry of Foreign Affairs"]
 
 
-def requests_plan(seed: int):
-    """An endless, varied sequence of (label, params) for /api/search."""
+def requests_plan(seed: int, stats: dict):
+    """An endless, varied sequence of (label, params) for /api/search. Filters are drawn from the
+    index's own stats (its date range and sources), so filtered queries find something."""
     rng = random.Random(seed)
+    lo, hi = stats.get("date_range") or (None, None)
+    years = list(range(int(lo[:4]), int(hi[:4]) + 1)) if lo and hi else [2020]
+    sources = [s for s in stats.get("sources", {}) if s != "unknown"] or [""]
     while True:
         q = rng.choice(TOPICS)
         roll = rng.random()
@@ -57,8 +60,9 @@ def requests_plan(seed: int):
         elif roll < 0.9:
             yield "lexical", {"q": q, "mode": "lexical", "k": 10}
         else:
-            year = rng.randint(2005, 2022)
-            yield "hybrid+filters", {"q": q, "k": 10, "since": str(year), "until": str(year + 2), "source": rng.choice(SOURCES)}
+            year, month = rng.choice(years), rng.randint(1, 12)
+            source = " ".join(rng.choice(sources).split()[:2])
+            yield "hybrid+filters", {"q": q, "k": 10, "since": f"{year}-{month:02d}", "until": str(year), "source": source}
 
 
 def free_port() -> int:
@@ -98,10 +102,10 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
 
 
-def client_loop(base: str, seed: int, deadline: float, out: list, errors: list) -> None:
+def client_loop(base: str, seed: int, stats: dict, deadline: float, out: list, errors: list) -> None:
     import httpx
 
-    plan = requests_plan(seed)
+    plan = requests_plan(seed, stats)
     with httpx.Client(base_url=base, timeout=30) as client:
         while time.monotonic() < deadline:
             label, params = next(plan)
@@ -109,19 +113,21 @@ def client_loop(base: str, seed: int, deadline: float, out: list, errors: list) 
             try:
                 r = client.get("/api/search", params=params)
                 ok = r.status_code == 200 and "results" in r.json()
+                found = len(r.json()["results"]) if ok else 0
                 detail = None if ok else f"{r.status_code}: {r.text[:200]}"
             except Exception as exc:  # a failed request counts as an error, the run goes on
-                ok, detail = False, f"{type(exc).__name__}: {exc}"
+                ok, found, detail = False, 0, f"{type(exc).__name__}: {exc}"
             elapsed = time.perf_counter() - start
-            out.append((label, elapsed, ok))
+            out.append((label, elapsed, ok, found))
             if not ok:
                 errors.append(detail)
 
 
 def summarise(samples: list, wall: float) -> dict:
     def block(rows):
-        lat = [s for _, s, _ in rows]
-        return {"requests": len(rows), "errors": sum(1 for *_, ok in rows if not ok),
+        lat = [s for _, s, _, _ in rows]
+        return {"requests": len(rows), "errors": sum(1 for _, _, ok, _ in rows if not ok),
+                "empty_results": sum(1 for _, _, ok, found in rows if ok and not found),
                 "p50_ms": round(percentile(lat, 0.50) * 1000, 1), "p95_ms": round(percentile(lat, 0.95) * 1000, 1),
                 "p99_ms": round(percentile(lat, 0.99) * 1000, 1), "max_ms": round(max(lat) * 1000, 1) if lat else None}
 
@@ -153,7 +159,7 @@ def main() -> None:
             with httpx.Client(base_url=base) as probe:
                 wait_ready(probe, server, timeout=300)
                 stats = probe.get("/api/stats").json()
-                plan = requests_plan(-1)
+                plan = requests_plan(-1, stats)
                 for _ in range(args.warmup):
                     probe.get("/api/search", params=next(plan)[1], timeout=60)
             load_before = os.getloadavg()
@@ -161,7 +167,7 @@ def main() -> None:
             errors: list = []
             start = time.monotonic()
             deadline = start + args.duration
-            threads = [threading.Thread(target=client_loop, args=(base, seed, deadline, samples, errors), daemon=True)
+            threads = [threading.Thread(target=client_loop, args=(base, seed, stats, deadline, samples, errors), daemon=True)
                        for seed in range(args.clients)]
             for t in threads:
                 t.start()
@@ -185,11 +191,11 @@ def main() -> None:
     }
     t = result["total"]
     print(f"{args.clients} clients, {wall:.1f} s, {stats['documents']:,} documents / {stats['passages']:,} passages ({stats['model']})")
-    print("| kind | requests | req/s | p50 ms | p95 ms | p99 ms | max ms | errors |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
-    print(f"| all | {t['requests']} | {t['requests_per_s']} | {t['p50_ms']} | {t['p95_ms']} | {t['p99_ms']} | {t['max_ms']} | {t['errors']} |")
+    print("| kind | requests | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | no results |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print(f"| all | {t['requests']} | {t['requests_per_s']} | {t['p50_ms']} | {t['p95_ms']} | {t['p99_ms']} | {t['max_ms']} | {t['errors']} | {t['empty_results']} |")
     for kind, b in result["by_kind"].items():
-        print(f"| {kind} | {b['requests']} | | {b['p50_ms']} | {b['p95_ms']} | {b['p99_ms']} | {b['max_ms']} | {b['errors']} |")
+        print(f"| {kind} | {b['requests']} | | {b['p50_ms']} | {b['p95_ms']} | {b['p99_ms']} | {b['max_ms']} | {b['errors']} | {b['empty_results']} |")
     print(f"load average before {result['machine']['loadavg_before']}, after {result['machine']['loadavg_after']} on {os.cpu_count()} CPUs")
     if errors:
         print("first errors:", *result["first_errors"], sep="\n  ")
