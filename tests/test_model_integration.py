@@ -154,3 +154,21 @@ def test_real_cli_ingest_killed_after_first_commit(model, tmp_path):
     report = json.loads(rerun.stdout)
     assert (report["unchanged"], report["added"]) == (committed, len(docs) - committed)
     assert (report["documents"], report["passages"]) == (len(docs), expected_passages)
+
+
+def test_passages_fit_the_model_by_its_own_token_counts(model, seeds_index):
+    from corpus.chunking import ChunkOptions, chunk
+    from corpus.sentences import split_sentences
+
+    conn = sqlite3.connect(seeds_index / "dipsearch.sqlite")
+    rows = conn.execute("SELECT text, n_tokens FROM passages").fetchall()
+    conn.close()
+    assert len(rows) > 20
+    assert [n for _, n in rows] == model.count_tokens([t for t, _ in rows])
+    assert max(n for _, n in rows) <= model.max_tokens - 2
+    sentences = [f"The delegation of Arden number {i} reaffirmed its commitment to the river treaty and to dialogue." for i in range(60)]
+    long_paragraph = " ".join(sentences)
+    assert model.count_tokens([long_paragraph])[0] > 3 * 254
+    passages = chunk(long_paragraph, model.count_tokens, ChunkOptions(max_tokens=model.max_tokens - 2))
+    assert len(passages) >= 4 and all(p.n_tokens <= 254 for p in passages)
+    assert [s for p in passages for s in split_sentences(p.text)] == sentences
