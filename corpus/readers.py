@@ -22,6 +22,7 @@ TEXT_SUFFIXES = (".txt", ".md")
 RECORD_SUFFIXES = (".jsonl", ".jsonl.gz", ".csv")
 SIDECAR_SUFFIX = ".meta.json"
 FOLDER_METADATA = "metadata.csv"
+INDEX_DATABASE = "dipsearch.sqlite"  # marks a dipsearch index folder: never read as documents
 _MB = 1024 * 1024  # --max-doc-mb counts in these
 DEFAULT_MAX_DOC_BYTES = 20 * _MB
 RECORD_FIELDS = ("id", "text") + METADATA_FIELDS
@@ -65,7 +66,13 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[tuple[Path, Path] | Inpu
     for given in paths:
         path = Path(given)
         if path.is_dir():
+            if (path / INDEX_DATABASE).exists():
+                yield InputProblem(str(path), "is a dipsearch index folder, not documents; give the folder of your documents")
+                continue
             for dirpath, dirnames, filenames in os.walk(path):
+                if INDEX_DATABASE in filenames:  # an index kept among the documents (./dipsearch-index)
+                    dirnames[:] = []
+                    continue
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
                 for name in sorted(filenames):
                     file = Path(dirpath) / name

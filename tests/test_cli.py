@@ -220,3 +220,12 @@ def test_model_mismatch_via_cli(index, corpus):
         assert result.stderr.strip().startswith("error: this index was built with model fake-hash-embedder (sha256 ffffffffffff"), args
         assert "build a new index with --index NEW_DIR" in result.stderr
     assert invoke(other, "search", "river", "--mode", "lexical", "--index", index).exit_code == 0  # lexical needs no model
+
+
+def test_ingest_dot_with_the_default_index_inside(tmp_path, corpus, runtime, monkeypatch):
+    monkeypatch.chdir(corpus)
+    for _ in range(2):  # the second run walks past ./dipsearch-index, which now exists
+        result = invoke(runtime, "ingest", ".")
+        assert result.exit_code == 0, result.output
+        assert "skipped" not in result.stderr
+    assert "0 added" in result.stdout and "2 unchanged" in result.stdout

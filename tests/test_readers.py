@@ -183,3 +183,15 @@ def test_csv_without_text_column_is_one_problem_for_the_file(tmp_path):
     assert problems == {str(tmp_path / "t.csv"): "no 'text' column (columns: id, body); map the text with --field text=NAME"}
     docs, problems = _read(tmp_path / "t.csv", field_map={"text": "body"})
     assert sorted(docs) == ["1", "2"] and problems == {}
+
+
+def test_an_index_folder_is_never_read_as_documents(tmp_path):
+    (tmp_path / "a.txt").write_text(BODY)
+    index = tmp_path / "dipsearch-index"
+    index.mkdir()
+    for name in ("dipsearch.sqlite", "dipsearch.sqlite-wal", "manifest.json", "vectors-3.faiss"):
+        (index / name).write_text("x")
+    docs, problems = _read(tmp_path)
+    assert list(docs) == ["a"] and problems == {}
+    docs, problems = _read(index)
+    assert docs == {} and problems == {str(index): "is a dipsearch index folder, not documents; give the folder of your documents"}
