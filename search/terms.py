@@ -1,6 +1,7 @@
 """Query terms: words, quoted phrases, stopwords, and a light stemmer shared by search and highlighting."""
 from __future__ import annotations
 
+import functools
 import re
 
 STOPWORDS = frozenset(
@@ -19,6 +20,7 @@ def words(text: str) -> list[str]:
     return [w.lower().strip("'\u2019-") for w in _WORD.findall(text)]
 
 
+@functools.lru_cache(maxsize=1 << 16)  # pure; highlighting stems every word of every hit
 def stem(word: str) -> str:
     """Crude English stemming, enough to match 'sanctions' with 'sanction' and 'talks' with 'talk'."""
     w = word.lower().replace("\u2019", "'")
