@@ -29,4 +29,4 @@ def reindex(
     if as_json:
         print_json(data)
     else:
-        typer.echo(f"{index}: {data['passages']} passages now in a {data['index_type']} index (policy {type_}), rebuilt in {seconds:.1f} s.")
+        typer.echo(f"{index}: {data['passages']} passages, vector index type {data['index_type']} (policy {type_}), rebuilt in {seconds:.1f} s.")
