@@ -158,3 +158,15 @@ def test_serve_command_listens_on_loopback_with_the_model_loaded_once(tmp_path, 
     assert seen["loaded_at_startup"] == 1 and len(loads) == 1
     result = CliRunner().invoke(app, ["serve", "--index", str(tmp_path / "missing")], obj=runtime)
     assert result.exit_code == 1 and "no dipsearch index at" in result.output
+
+
+def test_an_unexpected_failure_is_a_500_message_not_a_traceback(tmp_path):
+    from search.web.app import create_app
+
+    store = build_index(tmp_path / "idx", FakeEmbedder())
+    store.close()  # every query now fails inside sqlite3
+    with TestClient(create_app(store, None), raise_server_exceptions=False) as c:
+        r = c.get("/api/stats")
+        assert (r.status_code, r.json()) == (500, {"error": "internal error (ProgrammingError); the server log has the details"})
+        page = c.get("/stats", headers={"accept": "text/html"})
+        assert page.status_code == 500 and "Traceback" not in page.text and "internal error (ProgrammingError)" in page.text

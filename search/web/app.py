@@ -52,7 +52,7 @@ class Runtime:
 
 def status_for(exc: DipsearchError) -> int:
     name = type(exc).__name__
-    if name.endswith("NotFound") or name in ("UnknownSet", "UnknownPassage"):
+    if name.endswith("NotFound"):  # DocumentNotFound, PassageNotFound, EvalSetNotFound
         return 404
     if name == "ModelMismatch":
         return 409
@@ -97,7 +97,8 @@ def create_app(store, embedder_loader: Callable[[], object] | None = None, prelo
         yield
 
     app = FastAPI(title="dipsearch", version="0.1.0", lifespan=lifespan,
-                  description="Semantic search over diplomatic statements: search, documents, stats.")
+                  description="Semantic search over diplomatic statements: search, documents, similar passages, "
+                              "talking points, stats, and judging evaluation sets.")
     app.state.runtime = runtime
     app.state.templates = templates()
     app.state.features = {"talking_points", "evaluation"}  # views shown in the navigation and on results
