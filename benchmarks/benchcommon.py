@@ -54,10 +54,11 @@ class PhaseClock:
 
     def __init__(self, interval: float = 0.01):
         self.seconds: dict[str, float] = {}
+        self.cpu_seconds: dict[str, float] = {}  # process CPU time (all threads); exclusive like `seconds`
         self.calls: dict[str, int] = {}
         self.items: dict[str, dict[str, int]] = {}
         self.peak: dict[str, int] = {}
-        self._stacks: dict[int, list[list]] = {}  # thread id -> [[name, start, child seconds], ...]
+        self._stacks: dict[int, list[list]] = {}  # thread id -> [[name, start, child s, cpu start, child cpu s], ...]
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._interval = interval
@@ -93,18 +94,20 @@ class PhaseClock:
         self._note(rss_bytes())
         with self._lock:
             stack = self._stacks.setdefault(threading.get_ident(), [])
-            stack.append([name, time.perf_counter(), 0.0])
+            stack.append([name, time.perf_counter(), 0.0, time.process_time(), 0.0])
         try:
             yield
         finally:
             self._note(rss_bytes())
             with self._lock:
                 frame = stack.pop()
-                elapsed = time.perf_counter() - frame[1]
+                elapsed, cpu = time.perf_counter() - frame[1], time.process_time() - frame[3]
                 self.seconds[name] = self.seconds.get(name, 0.0) + elapsed - frame[2]
+                self.cpu_seconds[name] = self.cpu_seconds.get(name, 0.0) + cpu - frame[4]
                 self.calls[name] = self.calls.get(name, 0) + 1
                 if stack:
                     stack[-1][2] += elapsed
+                    stack[-1][4] += cpu
 
     def wrap(self, name: str, fn, counter=None):
         """`fn` timed as phase `name`; `counter(args, kwargs, result)` may call self.count."""

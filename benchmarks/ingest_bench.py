@@ -97,10 +97,10 @@ def raw_encoder_rate(embedder, sample: list, n: int) -> dict:
     texts = [t for t, _ in chosen]
     tokens = sum(k for _, k in chosen)
     embedder.embed(texts[:32])  # warm
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     embedder.embed(texts)
-    s = time.perf_counter() - t0
-    return {"passages": len(texts), "tokens": tokens, "seconds": round(s, 3), "passages_per_s": round(len(texts) / s, 2),
+    s, cpu = time.perf_counter() - t0, time.process_time() - c0
+    return {"passages": len(texts), "tokens": tokens, "seconds": round(s, 3), "cpu_seconds": round(cpu, 3), "passages_per_s": round(len(texts) / s, 2),
             "tokens_per_s": round(tokens / s, 1), "batch_size": getattr(embedder, "batch_size", None)}
 
 
@@ -110,18 +110,19 @@ def phase_rows(clock: PhaseClock) -> tuple[list[dict], list[list]]:
     for phase in PHASES + ("read+clean",):
         if phase == "read+clean":  # the first phase: read, clean and the duplicate check
             s = sum(clock.seconds.get(ph, 0.0) for ph in ("read", "clean", "dedupe"))
+            cpu = sum(clock.cpu_seconds.get(ph, 0.0) for ph in ("read", "clean", "dedupe"))
             peak = max((clock.peak.get(ph, 0) for ph in ("read", "clean", "dedupe")), default=0) or None
         else:
-            s, peak = clock.seconds.get(phase, 0.0), clock.peak.get(phase)
+            s, peak, cpu = clock.seconds.get(phase, 0.0), clock.peak.get(phase), clock.cpu_seconds.get(phase, 0.0)
         items = dict(clock.items.get(phase, {}))
         if phase in ("read", "dedupe", "read+clean"):
             items = {"documents": docs}
         if phase == "embed":
             items["tokens"] = clock.items.get("chunk", {}).get("tokens", 0)
         rates = {f"{k}_per_s": round(v / s, 1) if s else None for k, v in items.items()}
-        results.append({"phase": phase, "seconds": round(s, 3), "calls": clock.calls.get(phase, 0), **items, **rates, "peak_rss_mib": mib(peak)})
+        results.append({"phase": phase, "seconds": round(s, 3), "cpu_seconds": round(cpu, 3), "calls": clock.calls.get(phase, 0), **items, **rates, "peak_rss_mib": mib(peak)})
         rate_text = ", ".join(f"{v} {k[:-6]}/s" for k, v in rates.items() if v is not None)
-        rows.append([phase, f"{s:.2f}", ", ".join(f"{v} {k}" for k, v in items.items()), rate_text, mib(peak)])
+        rows.append([phase, f"{s:.2f}", f"{cpu:.2f}", ", ".join(f"{v} {k}" for k, v in items.items()), rate_text, mib(peak)])
     return results, rows
 
 
@@ -180,12 +181,12 @@ def main(argv: list[str] | None = None) -> int:
     }
     print(f"\nIngest of {docs} documents -> {passages} passages in {wall:.1f} s: {passages / wall:.1f} passages/s, "
           f"{docs / wall:.2f} documents/s (model load {load_s:.1f} s not included; RSS after load {mib(rss_model)} MiB)")
-    print(table(rows, ["phase", "seconds", "items", "rate", "peak RSS MiB"]))
+    print(table(rows, ["phase", "wall s", "CPU s", "items", "rate (per wall s)", "peak RSS MiB"]))
     print(f"sum of phases {out['phase_sum_s']} s of {wall:.1f} s wall{' (embedding overlapped)' if args.overlap else ''}; "
           f"process peak RSS (ru_maxrss) {out['max_rss_mib']} MiB")
     if raw:
         print(f"\nRaw encoder (embedder.embed, {raw['passages']} ingested passages, batch {raw['batch_size']}, warm): "
-              f"{raw['passages_per_s']} passages/s, {raw['tokens_per_s']} tokens/s")
+              f"{raw['passages_per_s']} passages/s, {raw['tokens_per_s']} tokens/s ({raw['cpu_seconds']} CPU s in {raw['seconds']} s)")
         print(f"end-to-end ingest rate / raw encoder rate = {out['end_to_end_vs_raw']}; embed phase / raw = {out['embed_in_ingest_vs_raw']}")
     print(f"load average after ingest: {env_after_ingest['loadavg_1_5_15']}")
 
