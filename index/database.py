@@ -13,6 +13,7 @@ import numpy as np
 from corpus.documents import Document, Passage
 from index.errors import IndexFormatError
 from index.migrations import apply_migrations, known_migrations
+from index.sql_functions import register_functions
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,8 @@ class Database:
         try:
             self.conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=30, check_same_thread=False)
             self.conn.row_factory = sqlite3.Row
+            # Before anything else: the FTS triggers call cjk_spaced; a connection without it must never write passages.
+            register_functions(self.conn)
             self.conn.execute("PRAGMA foreign_keys = ON")
             if not readonly:
                 self.conn.execute("PRAGMA journal_mode = WAL")

@@ -183,3 +183,33 @@ migration(
     CREATE INDEX eval_judgments_seq ON eval_judgments(set_name, seq);
     """,
 )
+
+
+# CJK lexical search: each CJK character becomes its own FTS token (corpus/cjk.py), so a Chinese word
+# matches inside a longer clause. The triggers index cjk_spaced(text), registered on every connection
+# (index/sql_functions.py; a connection without it must never write passages). Existing passages with
+# CJK characters are reindexed here; others tokenize exactly as before, so English indexes stay as they were.
+def _cjk_lexical(conn: sqlite3.Connection) -> None:
+    from corpus.cjk import cjk_spaced
+    from index.sql_functions import register_functions
+
+    register_functions(conn)
+    conn.execute("DROP TRIGGER IF EXISTS passages_ai")
+    conn.execute("DROP TRIGGER IF EXISTS passages_ad")
+    conn.execute("""CREATE TRIGGER passages_ai AFTER INSERT ON passages BEGIN
+        INSERT INTO passages_fts(rowid, text) VALUES (new.passage_id, cjk_spaced(new.text));
+    END""")
+    conn.execute("""CREATE TRIGGER passages_ad AFTER DELETE ON passages BEGIN
+        INSERT INTO passages_fts(passages_fts, rowid, text) VALUES ('delete', old.passage_id, cjk_spaced(old.text));
+    END""")
+    last = -1
+    while rows := conn.execute("SELECT passage_id, text FROM passages WHERE passage_id > ? ORDER BY passage_id LIMIT 2000", (last,)).fetchall():
+        last = rows[-1][0]
+        for passage_id, text in rows:
+            spaced = cjk_spaced(text)
+            if spaced != text:  # remove the tokens indexed from the raw text, then index the spaced text
+                conn.execute("INSERT INTO passages_fts(passages_fts, rowid, text) VALUES ('delete', ?, ?)", (passage_id, text))
+                conn.execute("INSERT INTO passages_fts(rowid, text) VALUES (?, ?)", (passage_id, spaced))
+
+
+MIGRATIONS.append(("0004_cjk_lexical", _cjk_lexical))

@@ -3,18 +3,30 @@ from __future__ import annotations
 
 import re
 
-from search.terms import query_terms, stem, words
+from corpus.cjk import CJK_CLASS, has_cjk
+from search.terms import cjk_units, query_terms, stem, word_spans, words
 
-_TOKEN = re.compile(r"[\w][\w'\u2019-]*", re.UNICODE)
+_START, _END = rf"(?<![^\W{CJK_CLASS}])", rf"(?![^\W{CJK_CLASS}])"  # edges of a non-CJK word (a CJK neighbour is one)
+
+
+def _phrase_pattern(ws: list[str]) -> str:
+    """A regex for words in a row as FTS5 matches them: CJK characters adjacent or split only by non-word characters."""
+    parts = []
+    for i, w in enumerate(ws):
+        if i:
+            parts.append(r"\W*" if has_cjk(w) or has_cjk(ws[i - 1]) else r"\W+")
+        parts.append(r"\W*".join(map(re.escape, w)) if has_cjk(w) else re.escape(w))
+    return ("" if has_cjk(ws[0]) else _START) + "".join(parts) + ("" if has_cjk(ws[-1]) else _END)
 
 
 def highlight_spans(text: str, query: str) -> list[tuple[int, int]]:
-    """Character spans of words in `text` matching a query word (by stem) or a quoted phrase."""
+    """Character spans of words in `text` matching a query word (by stem), a CJK word, or a quoted phrase."""
     phrases, terms = query_terms(query)
-    stems = {stem(t) for t in terms}
-    spans = [(m.start(), m.end()) for m in _TOKEN.finditer(text) if stem(m.group()) in stems]
-    for phrase in phrases:
-        pattern = r"\b" + r"\W+".join(re.escape(w) for w in words(phrase)) + r"\b"
+    stems = {stem(t) for t in terms if not has_cjk(t)}
+    spans = [(a, b) for a, b in word_spans(text) if stem(text[a:b]) in stems]  # CJK runs never stem to a query word
+    patterns = [_phrase_pattern([unit]) for t in terms if has_cjk(t) for unit in cjk_units(t)]
+    patterns += [_phrase_pattern(words(p)) for p in phrases if words(p)]
+    for pattern in patterns:
         spans += [(m.start(), m.end()) for m in re.finditer(pattern, text, re.I)]
     spans.sort()
     merged: list[tuple[int, int]] = []

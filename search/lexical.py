@@ -1,15 +1,24 @@
 """Lexical retrieval with SQLite FTS5 and bm25."""
 from __future__ import annotations
 
+from corpus.cjk import has_cjk
 from search.filters import Filters
-from search.terms import query_terms, words
+from search.terms import cjk_units, query_terms, words
+
+
+def _phrase(ws: list[str]) -> str:
+    """An FTS5 phrase of words; CJK characters are single tokens in the index, so they are spelled out."""
+    return '"' + " ".join(" ".join(w) if has_cjk(w) else w for w in ws) + '"'
 
 
 def fts_query(query: str) -> str | None:
-    """An FTS5 expression matching any query word or quoted phrase (bm25 rewards matching more)."""
+    """An FTS5 expression matching any query word or quoted phrase (bm25 rewards matching more).
+
+    A CJK run is a phrase of its characters (see terms.cjk_units), so 台湾问题 matches 台 湾 问 题 in a row."""
     phrases, terms = query_terms(query)
-    parts = ['"' + " ".join(words(p)) + '"' for p in phrases if words(p)]
-    parts += ['"' + t.replace('"', "") + '"' for t in terms]
+    parts = [_phrase(words(p)) for p in phrases if words(p)]
+    for t in terms:
+        parts += [_phrase([unit]) for unit in cjk_units(t)] if has_cjk(t) else ['"' + t.replace('"', "") + '"']
     return " OR ".join(parts) if parts else None
 
 

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
+
+from corpus.cjk import CJK_CLASS, has_cjk
 
 STOPWORDS = frozenset(
     """a about above after again against all am an and any are as at be because been before being below between both
@@ -13,11 +16,28 @@ STOPWORDS = frozenset(
     with would you your yours""".split()
 )
 _WORD = re.compile(r"[\w][\w'\u2019-]*", re.UNICODE)
+# Within a word holding CJK characters (which have no spaces between words): its CJK runs and the words between.
+_CJK_PIECE = re.compile(rf"[{CJK_CLASS}]+|[^\W{CJK_CLASS}](?:[^\W{CJK_CLASS}]|['\u2019-])*")
+CJK_WORD_CHARS = 4  # most Chinese words and four-character idioms are no longer
 _PHRASE = re.compile(r'"([^"]+)"')
 
 
+def word_spans(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each word; a CJK run counts as one word (matched as characters, see cjk_units).
+    Text without CJK characters splits exactly as it always did."""
+    if not has_cjk(text):
+        for m in _WORD.finditer(text):
+            yield m.start(), m.end()
+        return
+    for m in _WORD.finditer(text):
+        for piece in _CJK_PIECE.finditer(m.group()):
+            yield m.start() + piece.start(), m.start() + piece.end()
+
+
 def words(text: str) -> list[str]:
-    return [w.lower().strip("'\u2019-") for w in _WORD.findall(text)]
+    if not has_cjk(text):
+        return [w.lower().strip("'\u2019-") for w in _WORD.findall(text)]
+    return [text[a:b].lower().strip("'\u2019-") for a, b in word_spans(text)]
 
 
 @functools.lru_cache(maxsize=1 << 16)  # pure; highlighting stems every word of every hit
@@ -46,3 +66,12 @@ def query_terms(query: str) -> tuple[list[str], list[str]]:
             seen.add(w)
             unique.append(w)
     return phrases, unique
+
+
+def cjk_units(run: str) -> list[str]:
+    """The character sequences a CJK run of a query matches, each as a phrase: the run itself, and for a run
+    longer than a word (a sentence typed without spaces) also each pair of adjacent characters, so passages
+    sharing only some of its words are found too; bm25 ranks those sharing more, and the whole run, higher."""
+    if len(run) <= CJK_WORD_CHARS:
+        return [run]
+    return [run, *dict.fromkeys(run[i : i + 2] for i in range(len(run) - 1))]
