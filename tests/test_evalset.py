@@ -210,3 +210,22 @@ def test_judgments_survive_reingest_and_rechunked_passages_are_reported(store, f
                              source=SOURCE, speaker=SPOKESPERSON, lang="en")], fake_embedder)
     after, stale = current_qrels(store, "qa")
     assert stale == 5 and not any(k.startswith("ost-0304#") for docs in after.values() for k in docs)
+
+
+def test_answers_only_keeps_every_question_out_of_every_run(store, fake_embedder, tmp_path):
+    build_from_qa(store, "qa")
+    questions = {f"{d}#{o}" for d, o, _, _ in sets.get_set(store.db.conn, "qa")["params"]["question_passages"]}
+    assert questions == {"ost-0304#1", "ost-0304#4", "ost-0304#7", "ost-0305#1", "ost-0305#3", "ost-0306#0", "ost-0306#1"}
+    report = evaluate_set(store, fake_embedder, "qa", runs_dir=tmp_path, answers_only=True)
+    assert report.answers_only and sorted(p.rsplit("/", 1)[1] for p in report.run_files)[0] == "qa.answers-only.dense.trec"
+    for path in report.run_files:
+        returned = {line.split()[2] for line in open(path)}
+        assert returned and not returned & questions
+    import_judgments(store, "imp", _write(tmp_path / "j.trec", "s1 0 ost-0304#8 2\n"), queries=[("s1", STEEL)])
+    with pytest.raises(EvalSetError, match="from-qa"):
+        evaluate_set(store, None, "imp", modes=["lexical"], answers_only=True)
+
+
+def _write(path, content):
+    path.write_text(content)
+    return path

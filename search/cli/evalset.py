@@ -228,6 +228,7 @@ def eval_cmd(
     per_doc: Annotated[Optional[int], typer.Option("--per-doc", help="At most N passages per document (default: no cap; search's default is 2).")] = None,
     test: Annotated[str, typer.Option("--test", help="Significance test: student (paired t) or fisher (randomisation).")] = "student",
     alpha: Annotated[float, typer.Option("--alpha", help="Significance level.")] = 0.05,
+    answers_only: Annotated[bool, typer.Option("--answers-only", help="Sets from from-qa: keep every journalist's question out of the runs, so only answers compete.")] = False,
     runs_dir: Annotated[Optional[Path], typer.Option("--runs-dir", help="Where to save runs as NAME.MODE.trec (default: INDEX/eval-runs).")] = None,
     model: ModelOpt = None,
     as_json: JsonOpt = False,
@@ -244,7 +245,7 @@ def eval_cmd(
     store = open_store(index)
     embedder = runtime(ctx).embedder(model, store) if any(m != "lexical" for m in modes) else None
     report = evaluate_set(store, embedder, name, modes, k=k, per_doc=per_doc, stat_test=test, alpha=alpha, run_files=run,
-                          runs_dir=runs_dir or Path(index) / "eval-runs")
+                          runs_dir=runs_dir or Path(index) / "eval-runs", answers_only=answers_only)
     if as_json:
         print_json(report.as_dict())
     else:

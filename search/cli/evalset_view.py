@@ -36,7 +36,8 @@ def show_candidate(console: Console, cand, message: str = "") -> None:
 
 def print_eval(console: Console, report) -> None:
     t = report.table
-    table = Table(title=f"{report.name}: {t.queries} queries with relevant judgments, top {report.k}, at most {report.per_doc} per document")
+    only = ", questions kept out (answers only)" if report.answers_only else ""
+    table = Table(title=f"{report.name}: {t.queries} queries with relevant judgments, top {report.k}, at most {report.per_doc} per document{only}")
     letters = {run: chr(ord("a") + i) for i, run in enumerate(t.runs)}
     table.add_column("run")
     for metric in t.metrics:

@@ -57,8 +57,10 @@ def build_from_qa(store, name: str, spokespeople=(), source: str | None = None, 
     report = QaReport(name=name)
     dropped: Counter = Counter()
     found = []  # (doc_id, turn number, turn, excluded refs, graded refs)
+    questions: set[PassageRef] = set()  # passages of every paired question, for evaluating on answers only
     where, params = ("WHERE lower(source) LIKE ?", [f"%{source.lower()}%"]) if source else ("", [])
-    for doc in conn.execute(f"SELECT doc_id, text FROM documents {where} ORDER BY date, doc_id", params).fetchall():
+    for (doc_id,) in conn.execute(f"SELECT doc_id FROM documents {where} ORDER BY date, doc_id", params).fetchall():
+        doc = conn.execute("SELECT doc_id, text FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
         report.documents += 1
         scan = find_turns(doc["text"], people)
         dropped.update(scan.dropped)
@@ -68,6 +70,7 @@ def build_from_qa(store, name: str, spokespeople=(), source: str | None = None, 
                     for r in conn.execute("SELECT ordinal, char_start, char_end FROM passages WHERE doc_id = ? ORDER BY ordinal", (doc["doc_id"],))]
         for number, turn in enumerate(scan.turns, start=1):
             report.turns_paired += 1
+            questions.update(p for p in passages if _overlap(p, turn.question_span) > 0)
             if turn.kind == "follow-up" and not follow_ups:
                 dropped["follow-up left out (--no-follow-ups)"] += 1
                 continue
@@ -86,6 +89,7 @@ def build_from_qa(store, name: str, spokespeople=(), source: str | None = None, 
                 dropped[NOT_SEPARABLE] += 1
                 continue
             found.append((doc["doc_id"], number, turn, excluded, graded))
+    questions = sorted((r.doc_id, r.ordinal, r.char_start, r.char_end) for r in questions)
     if sample is not None and sample < len(found):
         report.sampled_from = len(found)
         keep = set(random.Random(seed).sample(range(len(found)), sample))
@@ -93,7 +97,8 @@ def build_from_qa(store, name: str, spokespeople=(), source: str | None = None, 
     with store.db.transaction():
         if replace and name in sets.set_names(conn):
             sets.delete_set(conn, name)
-        sets.create_set(conn, name, "qa", {"source": source, "sample": sample, "seed": seed, "follow_ups": follow_ups})
+        sets.create_set(conn, name, "qa", {"source": source, "sample": sample, "seed": seed, "follow_ups": follow_ups,
+                                           "question_passages": [list(q) for q in questions]})
         for doc_id, number, turn, excluded, graded in found:
             qid = f"{doc_id}-t{number}"
             sets.add_query(conn, name, qid, turn.question, excluded, {"doc_id": doc_id, "kind": turn.kind, "asker": turn.asker})

@@ -11,10 +11,11 @@ from search.evaluation.query_vectors import PrecomputedEmbedder
 Run = dict[str, list[tuple[str, float]]]  # qid -> [(passage key, score)], best first
 
 
-def engine_runs(store, embedder, name: str, modes, k: int = 100, per_doc: int | None = None, on_query=None) -> dict[str, Run]:
+def engine_runs(store, embedder, name: str, modes, k: int = 100, per_doc: int | None = None, on_query=None,
+                exclude_all=()) -> dict[str, Run]:
     """Search every query of set `name` in each mode: top `k`, at most `per_doc` passages per document (default:
-    no cap), the query's excluded passages (a question's own) never returned. Scores are rank-based
-    (k + 1 - rank) so any tool reading the run keeps the engine's order, ties included."""
+    no cap), the query's excluded passages (a question's own) and `exclude_all` never returned. Scores are
+    rank-based (k + 1 - rank) so any tool reading the run keeps the engine's order, ties included."""
     from search.engine import SearchRequest, search
 
     conn = store.db.conn
@@ -24,8 +25,9 @@ def engine_runs(store, embedder, name: str, modes, k: int = 100, per_doc: int | 
         store.check_model(embedder)
         embedder = PrecomputedEmbedder(embedder, [q.query for q in queries])
     runs: dict[str, Run] = {m: {} for m in modes}
+    always = frozenset(pid for pid, _ in current_passages(conn, exclude_all).values())
     for q in queries:
-        exclude = frozenset(pid for pid, _ in current_passages(conn, q.exclude).values())
+        exclude = always | frozenset(pid for pid, _ in current_passages(conn, q.exclude).values())
         for mode in modes:
             response = search(store, embedder, SearchRequest(q.query, mode=mode, k=k, per_doc=per_doc, exclude=exclude))
             runs[mode][q.qid] = [(passage_key(h.doc_id, h.ordinal), float(k + 1 - h.rank)) for h in response.results]

@@ -47,7 +47,7 @@ def check_name(name: str) -> str:
 
 
 def create_set(conn, name: str, kind: str, params: dict | None = None) -> None:
-    """Create a set (inside a transaction). An existing set of another kind is refused."""
+    """Create a set (inside a transaction); an existing one is left as it is, so pooling or importing again adds to it."""
     name = check_name(name)
     row = conn.execute("SELECT kind FROM evalsets WHERE name = ?", (name,)).fetchone()
     if row is not None:
