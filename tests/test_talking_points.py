@@ -171,3 +171,13 @@ def test_bad_options_are_named_errors(runtime, index):
     assert result.exit_code == 1 and "--semantic-threshold" in result.output
     result = CliRunner().invoke(app, ["similar", "--index", str(index)], obj=runtime)
     assert result.exit_code == 1 and "PASSAGE_ID" in result.output
+
+
+def test_sentences_drop_quotes_and_turn_labels():
+    from search.talking_points.sentences import passage_sentences
+
+    text = 'Q: Will the two ministers discuss the river treaty next week? A: "The two ministers will review every clause of the river treaty."'
+    got = [(s.text, text[s.char_start:s.char_end]) for s in passage_sentences(7, text)]
+    assert [g[0] for g in got] == ["Will the two ministers discuss the river treaty next week?",
+                                   "The two ministers will review every clause of the river treaty."]
+    assert all(a == b for a, b in got)  # spans point at the same text in the passage

@@ -12,6 +12,7 @@ from search.terms import STOPWORDS, stem
 _WORD = re.compile(r"\w+", re.UNICODE)
 _EDGE = "\"'\u201c\u201d\u2018\u2019()[]{}\u300c\u300d\u300e\u300f-\u2013\u2014 "
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
+_LABEL = re.compile(r"(?:Q|A)\s*:\s+")  # transcript turn labels ("Q: ...", "A: ...") are not part of the wording
 STORED_MIN_WORDS = 3  # sentences with fewer content words are never stored; options.min_words filters further
 
 
@@ -59,6 +60,11 @@ def passage_sentences(passage_id: int, text: str) -> Iterable[Sentence]:
             start += 1
         while end > start and text[end - 1] in _EDGE:
             end -= 1
+        label = _LABEL.match(text, start, end)
+        if label:
+            start = label.end()
+            while start < end and text[start] in _EDGE:
+                start += 1
         piece = text[start:end]
         n_words = content_word_count(tokens(piece))
         if n_words >= STORED_MIN_WORDS:
