@@ -88,7 +88,10 @@ def timeline(points: list[tuple[str, int]], width: int = 820, height: int = 76) 
         bars.append({"x": round(center - bar_w / 2, 1), "y": round(base - h, 1), "w": bar_w, "h": h, "cx": center,
                      "label": label, "count": count, "show_count": show_counts and count > 0})
     every = max(1, -(-len(points) // 8))
-    labels = [{"x": b["cx"], "text": b["label"]} for i, b in enumerate(bars) if i % every == 0]
+    labels = [{"x": b["cx"], "text": b["label"], "anchor": "start" if b["cx"] < 30 else "end" if b["cx"] > width - 30 else "middle",
+               } for i, b in enumerate(bars) if i % every == 0]
+    for label in labels:  # keep edge labels inside the chart
+        label["x"] = 0 if label["anchor"] == "start" else width if label["anchor"] == "end" else label["x"]
     return {"width": width, "height": height, "bars": bars, "labels": labels, "base": base, "max": top}
 
 
