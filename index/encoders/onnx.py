@@ -63,9 +63,7 @@ class OnnxEmbedder:
         self.tokenizer = Tokenizer.from_file(str(self.folder / "tokenizer.json"))
         self.tokenizer.no_padding()
         self.tokenizer.enable_truncation(max_length=self.max_tokens)
-        self.counter = Tokenizer.from_file(str(self.folder / "tokenizer.json"))
-        self.counter.no_padding()
-        self.counter.no_truncation()
+        self._counter = None  # a second, untruncated tokenizer, made when ingest first counts tokens
         options = ort.SessionOptions()
         options.log_severity_level = 3
         if threads:
@@ -81,7 +79,13 @@ class OnnxEmbedder:
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         if not texts:
             return []
-        return [len(e.ids) for e in self.counter.encode_batch(list(texts), add_special_tokens=False)]
+        if self._counter is None:
+            from tokenizers import Tokenizer
+
+            self._counter = Tokenizer.from_file(str(self.folder / "tokenizer.json"))
+            self._counter.no_padding()
+            self._counter.no_truncation()
+        return [len(e.ids) for e in self._counter.encode_batch(list(texts), add_special_tokens=False)]
 
     def _run(self, encodings) -> np.ndarray:
         width = max(len(e.ids) for e in encodings)
