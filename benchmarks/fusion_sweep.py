@@ -4,7 +4,7 @@ Retrieves dense and lexical candidates once per query (depth 1000, the set's exc
 per-document cap), then fuses them offline with reciprocal rank fusion at several k and weights, and with a
 min-max-normalised score sum, and scores every variant with ranx (paired t-test between variants).
 
-    .venv/bin/python benchmarks/fusion_sweep.py INDEX SET [--sample N] [--json OUT]
+    .venv/bin/python benchmarks/fusion_sweep.py INDEX SET [--sample N] [--answers-only] [--json OUT]
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from index.store import IndexStore  # noqa: E402
 from search.dense import dense_search  # noqa: E402
 from search.evaluation import sets  # noqa: E402
 from search.evaluation.evaluate import current_qrels  # noqa: E402
-from search.evaluation.keys import current_passages  # noqa: E402
+from search.evaluation.keys import PassageRef, current_passages  # noqa: E402
 from search.evaluation.scoring import score_runs  # noqa: E402
 from search.filters import Filters  # noqa: E402
 from search.fusion import reciprocal_rank_fusion  # noqa: E402
@@ -49,6 +49,7 @@ def main() -> None:
     ap.add_argument("--sample", type=int)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--json")
+    ap.add_argument("--answers-only", action="store_true", help="sets from from-qa: keep every question passage out")
     args = ap.parse_args()
     store = IndexStore.open(args.index)
     conn = store.db.conn
@@ -57,6 +58,10 @@ def main() -> None:
         queries = random.Random(args.seed).sample(queries, args.sample)
     qrels, stale = current_qrels(store, args.name)
     qrels = {q.qid: qrels[q.qid] for q in queries if q.qid in qrels}
+    always = set()
+    if args.answers_only:
+        refs = [PassageRef(*q) for q in sets.get_set(conn, args.name)["params"]["question_passages"]]
+        always = {pid for pid, _ in current_passages(conn, refs).values()}
     key_of = {r[0]: f"{r[1]}#{r[2]}" for r in conn.execute("SELECT passage_id, doc_id, ordinal FROM passages")}
     embedder = load_embedder(None)
     store.check_model(embedder)
@@ -64,7 +69,7 @@ def main() -> None:
     vectors = embedder.embed([q.query for q in queries])
     retrieved = {}
     for q, vec in zip(queries, vectors):
-        excluded = {pid for pid, _ in current_passages(conn, q.exclude).values()}
+        excluded = always | {pid for pid, _ in current_passages(conn, q.exclude).values()}
         dense = [(p, s) for p, s in dense_search(store, vec[None, :], Filters(), DEPTH) if p not in excluded]
         lexical = [(p, s) for p, s in lexical_search(conn, q.query, Filters(), DEPTH) if p not in excluded]
         retrieved[q.qid] = (dense, lexical)
