@@ -87,3 +87,17 @@ def test_judging_page_without_javascript(client):
 
 def test_sets_page_lists_sets(client):
     assert '<a href="/judge/trial">trial</a>' in client.get("/judge").text
+
+
+def test_hostile_text_is_escaped_on_the_judging_and_similar_pages(client):
+    from search.evaluation.pool import pool
+
+    rt = client.app.state.runtime
+    pool(rt.store, rt.embedder(), "hostile", [("h1", "tariff harbour statement")], depth=1, modes=("lexical",))
+    html = client.get("/judge/hostile").text
+    assert "Harbour Authority &lt;i&gt;Press&lt;/i&gt;" in html and "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in html
+    assert "<script>window" not in html and "<i>Press</i>" not in html
+    pid = client.get("/api/search", params={"q": "safe harbours", "mode": "lexical"}).json()["results"][0]["passage_id"]
+    similar = client.get(f"/similar/{pid}", params={"k": 50}).text  # every passage of the other documents
+    assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in similar and "&lt;img src=x onerror=" in similar
+    assert "<script>window" not in similar and "<img src=x" not in similar
