@@ -72,6 +72,10 @@ def refresh_once(folder: Path, real: bool, extra: bool) -> dict:
 
     store = IndexStore.open(folder)
     embedder = embedder_for(real)
+    if not extra:  # from scratch: forget stored sentences and clusters
+        with store.db.transaction() as conn:
+            for table in ("tp_cluster_texts", "tp_clusters", "tp_sentences", "tp_texts", "tp_passages"):
+                conn.execute(f"DELETE FROM {table}")
     if extra:
         from corpus.readers import ReadOptions, read_inputs
         from index.ingest import ingest
