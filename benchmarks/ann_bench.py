@@ -24,8 +24,12 @@ from benchcommon import latency_summary, machine, table, write_json  # noqa: E40
 DIM = 384
 
 
-def clustered(n: int, seed: int, clusters: int = 2000, spread: float = 0.6) -> np.ndarray:
+SPREAD = 0.6
+
+
+def clustered(n: int, seed: int, clusters: int = 2000, spread: float | None = None) -> np.ndarray:
     """Points around `clusters` random centres (topics), L2-normalised, generated in blocks."""
+    spread = SPREAD if spread is None else spread
     rng = np.random.default_rng(12345)
     centres = rng.normal(size=(clusters, DIM)).astype(np.float32)
     rng = np.random.default_rng(seed)
@@ -56,9 +60,12 @@ def main() -> None:
     ap.add_argument("--types", nargs="+", default=["flat", "ivf", "hnsw"])
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--sweep", type=int, nargs="*", default=[10_000, 25_000, 50_000, 100_000, 200_000])
+    ap.add_argument("--spread", type=float, default=0.6, help="noise around each cluster centre (larger: harder for ANN)")
     ap.add_argument("--hnsw-max", type=int, default=None, help="skip HNSW above this size (its build is the slow one)")
     ap.add_argument("--json-out")
     args = ap.parse_args()
+    global SPREAD
+    SPREAD = args.spread
     queries = clustered(args.queries, seed=999)
     results, rows = {"sweep_flat": {}, "sizes": {}}, []
     for n in args.sweep:  # flat query time by size
