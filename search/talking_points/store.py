@@ -126,6 +126,8 @@ def clusters_of_passages(db, passage_ids: Sequence[int]) -> list[tuple[int, int]
     """(passage id, cluster id) for the given passages' sentences that belong to a cluster."""
     out = []
     ids = list(passage_ids)
+    if not db.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'tp_clusters'").fetchone():
+        return []  # an index opened read-only from before talking points existed
     for start in range(0, len(ids), 900):
         chunk = ids[start : start + 900]
         marks = ",".join("?" * len(chunk))
