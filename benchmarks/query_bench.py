@@ -118,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--modes", default=",".join(MODES), help="comma-separated modes (default hybrid,dense,lexical)")
     p.add_argument("-k", type=int, default=10)
     p.add_argument("--warmup", type=int, default=10)
+    p.add_argument("--threads", type=int, default=None, help="torch and faiss threads (default: their own, = cores)")
     p.add_argument("--json-out", default=None, help="write the results as JSON to this file")
     args = p.parse_args(argv)
 
@@ -132,9 +133,13 @@ def main(argv: list[str] | None = None) -> int:
     load_s = time.perf_counter() - t0
     import faiss
 
+    if args.threads:
+        faiss.omp_set_num_threads(args.threads)
+        if "torch" in sys.modules:
+            sys.modules["torch"].set_num_threads(args.threads)
     results = run_query_bench(store, embedder, query_sets, modes, args.k, args.warmup)
     counts = store.db.counts()
-    out = {"benchmark": "query", "corpus": str(args.corpus), "index": str(args.index), "index_counts": counts,
+    out = {"benchmark": "query", "corpus": str(args.corpus), "index": str(args.index), "index_counts": counts, "threads": args.threads,
            "model_load_s": round(load_s, 2), "faiss_blas_threshold": int(faiss.cvar.distance_compute_blas_threshold),
            "max_rss_mib": mib(max_rss_bytes()), "machine_before": env_before, "machine_after": machine(), **results}
     print(f"Index {args.index}: {counts['documents']} documents, {counts['passages']} passages; "
