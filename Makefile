@@ -8,26 +8,32 @@ QUERY ?= what did the foreign ministry say about the river water treaty?
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup demo test test-fast bench clean
+.PHONY: setup setup-test demo test test-fast bench clean
 
 setup: $(VENV)/.installed
+setup-test: $(VENV)/.installed-test
 
 # torch first, pinned: an unpinned torch would pull several GB of CUDA wheels.
 $(VENV)/.installed: pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q torch==2.13.0
-	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+# The tests also need the test tools and the Ray extra (the --engine ray path runs on a local 2-CPU Ray).
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/python -m pip install -q -e '.[test,ray]'
 	touch $@
 
 demo: setup
 	$(BIN)/dipsearch ingest $(CORPUS) --index $(INDEX) || [ $$? -eq 3 ]  # 3: some inputs skipped, the rest indexed
 	$(BIN)/dipsearch search "$(QUERY)" --index $(INDEX) -k 5
 
-test: setup
+test: setup-test
 	$(BIN)/python -m pytest -q
 
-test-fast: setup
+test-fast: setup-test
 	$(BIN)/python -m pytest -q -m "not model"
 
 bench: setup
