@@ -276,3 +276,17 @@ def test_document_changed_into_a_copy_of_another_loses_its_old_text(tmp_path, fa
     assert passages_by_doc(store) == {"river": [RIVER]}  # FISH is in no input any more
     assert _vector_ids(store) == _passage_ids(store)
     assert search(store, fake_embedder, SearchRequest("trawler", mode="lexical")).results == []
+
+
+def test_manifest_gets_the_mode_of_an_ordinary_file(tmp_path):
+    import os
+    import stat
+
+    from index.manifest import write_json_atomic
+
+    old = os.umask(0o022)
+    try:
+        write_json_atomic(tmp_path / "manifest.json", {"a": 1})
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "manifest.json").stat().st_mode) == 0o644
