@@ -47,7 +47,7 @@ def ingest(
         raise typer.BadParameter(f"{engine!r}: choose local or ray", param_hint="--engine")
     err = err_console()
     progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(bar_width=None), MofNCompleteColumn(),
-                        TimeElapsedColumn(), console=err, transient=True, disable=as_json)
+                        TimeElapsedColumn(), console=err, transient=True, disable=as_json or not err.is_terminal)
 
     def on_problem(problem: InputProblem) -> None:
         progress.console.print(f"[yellow]skipped[/] {problem.origin}: {problem.reason}", soft_wrap=True)
