@@ -25,7 +25,8 @@ def whitespace_tokens(texts: Sequence[str]) -> list[int]:
     return [len(t.split()) for t in texts]
 
 
-def _paragraph_spans(text: str) -> list[tuple[int, int]]:
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each non-blank paragraph; paragraphs are separated by one blank line."""
     spans, start = [], 0
     while start < len(text):
         end = text.find("\n\n", start)
@@ -117,7 +118,7 @@ def _word_positions(text: str):
 
 def chunk(text: str, count: TokenCounter = whitespace_tokens, options: ChunkOptions = ChunkOptions()) -> list[Passage]:
     """Passages of `text`, in order, each a verbatim slice text[char_start:char_end]."""
-    spans = _merge_fragments(_paragraph_spans(text), text, options.min_words)
+    spans = _merge_fragments(paragraph_spans(text), text, options.min_words)
     counts = count([text[s:e] for s, e in spans])
     out: list[tuple[int, int, int | None]] = []
     for (s, e), n in zip(spans, counts):

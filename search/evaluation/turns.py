@@ -16,6 +16,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from corpus.chunking import paragraph_spans
+
 _LABEL = re.compile(r"^\s*([^\s:\uff1a][^:\uff1a\n]{0,48}?)\s*[:\uff1a]\s*")
 QUESTION_LABELS = {"q", "question"}
 FOLLOW_UP_LABELS = {"follow-up", "follow up", "followup", "journalist", "reporter", "correspondent"}
@@ -40,17 +42,6 @@ class Turn:
 class TurnScan:
     turns: list[Turn] = field(default_factory=list)
     dropped: Counter = field(default_factory=Counter)  # reason -> count
-
-
-def paragraph_spans(text: str) -> list[tuple[int, int]]:
-    spans, start = [], 0
-    while start < len(text):
-        end = text.find("\n\n", start)
-        end = len(text) if end == -1 else end
-        if text[start:end].strip():
-            spans.append((start, end))
-        start = end + 2
-    return spans
 
 
 def _norm(label: str) -> str:
