@@ -24,6 +24,7 @@ class SearchRequest:
     per_doc: int = 2
     filters: Filters = field(default_factory=Filters)
     exclude: frozenset[int] = frozenset()  # passage ids never returned (evaluation: a question's own passage)
+    highlight: bool = True  # compute highlight spans and snippets (runs scored offline don't need them)
 
     def validate(self) -> None:
         if not self.query or not self.query.strip():
@@ -130,8 +131,8 @@ def search(store, embedder, request: SearchRequest) -> SearchResponse:
     hits: list[Hit] = []
     for pid, score in chosen:
         row = rows[pid]
-        spans = highlight_spans(row["text"], request.query)
-        snip, snip_spans = snippet(row["text"], spans)
+        spans = highlight_spans(row["text"], request.query) if request.highlight else []
+        snip, snip_spans = snippet(row["text"], spans) if request.highlight else (row["text"], [])
         hits.append(Hit(
             rank=len(hits) + 1, score=round(score, 6), passage_id=pid, doc_id=row["doc_id"], title=row["title"],
             source=row["source"], date=row["date"], date_status=_status(row["provenance"], "date", row["date"]),

@@ -189,3 +189,12 @@ def test_long_documents_do_not_starve_the_per_doc_cap(tmp_path, fake_embedder, m
     assert sorted(h.doc_id for h in hits[:6]) == ["big0", "big0", "big1", "big1", "big2", "big2"]
     assert all(h.doc_id.startswith("small") for h in hits[6:])
     assert len(search(store, fake_embedder, SearchRequest("river", mode=mode, k=50)).results) == 18  # 3 x 2 + 12 x 1
+
+
+@pytest.mark.parametrize("mode", ["lexical", "dense", "hybrid"])
+def test_highlight_off_returns_the_same_ranking_without_spans(store, fake_embedder, mode):
+    on = search(store, fake_embedder, SearchRequest("river treaty", mode=mode, k=5))
+    off = search(store, fake_embedder, SearchRequest("river treaty", mode=mode, k=5, highlight=False))
+    assert [(h.passage_id, h.score) for h in off.results] == [(h.passage_id, h.score) for h in on.results]
+    assert any(h.highlights for h in on.results)
+    assert all(h.highlights == [] and h.snippet == h.text for h in off.results)

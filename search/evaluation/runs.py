@@ -29,7 +29,7 @@ def engine_runs(store, embedder, name: str, modes, k: int = 100, per_doc: int | 
     for q in queries:
         exclude = always | frozenset(pid for pid, _ in current_passages(conn, q.exclude).values())
         for mode in modes:
-            response = search(store, embedder, SearchRequest(q.query, mode=mode, k=k, per_doc=per_doc, exclude=exclude))
+            response = search(store, embedder, SearchRequest(q.query, mode=mode, k=k, per_doc=per_doc, exclude=exclude, highlight=False))
             runs[mode][q.qid] = [(passage_key(h.doc_id, h.ordinal), float(k + 1 - h.rank)) for h in response.results]
         if on_query:
             on_query(q.qid)
