@@ -18,7 +18,10 @@ from corpus.prepare import prepare
 from index.errors import DocumentNotFound
 from index.store import IndexStore
 
-DEFAULT_BATCH_PASSAGES = 256
+# Passages embedded and committed together. Larger batches sort by length over more passages, so
+# less padding: measured on 100 MFA documents (onnx, quiet 2-core machine), ingest ran at 0.81x the
+# raw encoder rate with 256 and 1.04x (overlapped) with 1024. A crash loses at most one batch.
+DEFAULT_BATCH_PASSAGES = 1024
 
 
 @dataclass
