@@ -230,3 +230,19 @@ def test_ingest_dot_with_the_default_index_inside(tmp_path, corpus, runtime, mon
         assert result.exit_code == 0, result.output
         assert "skipped" not in result.stderr
     assert "0 added" in result.stdout and "2 unchanged" in result.stdout
+
+
+@pytest.mark.parametrize("batch, commits", [(None, 1), ("1", 2)])
+def test_ingest_batch_sets_passages_per_commit(tmp_path, corpus, runtime, batch, commits):
+    from index.store import IndexStore
+
+    args = ["ingest", corpus, "--index", tmp_path / "idx"] + (["--batch", batch] if batch else [])
+    assert invoke(runtime, *args).exit_code == 0
+    store = IndexStore.open(tmp_path / "idx")
+    assert store.db.counts() == {"documents": 2, "passages": 2}
+    assert store.db.generation() == commits  # one committed transaction per batch
+
+
+def test_ingest_batch_must_be_positive(tmp_path, corpus, runtime):
+    result = invoke(runtime, "ingest", corpus, "--index", tmp_path / "idx", "--batch", "0")
+    assert result.exit_code == 2 and "--batch" in result.output

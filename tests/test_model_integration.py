@@ -129,7 +129,7 @@ def test_real_cli_ingest_killed_after_first_commit(model, tmp_path):
 
     index = tmp_path / "idx"
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
-    proc = subprocess.Popen(_dipsearch("ingest", source, "--index", index), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(_dipsearch("ingest", source, "--index", index, "--batch", "256"), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 300
     while _committed(index) == 0:
         assert proc.poll() is None, "ingest ended before its first commit was seen: " + proc.communicate()[1]

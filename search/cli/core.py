@@ -25,6 +25,7 @@ def ingest(
     field: Annotated[list[str], typer.Option("--field", help="Map a record field: FIELD=NAME, e.g. --field text=body --field date=meta.published.")] = [],
     max_doc_mb: Annotated[float, typer.Option("--max-doc-mb", help="Refuse documents larger than this.")] = 20.0,
     talking_points: Annotated[bool, typer.Option("--talking-points", help="Also compute talking points (once computed, every ingest keeps them fresh).")] = False,
+    batch: Annotated[Optional[int], typer.Option("--batch", min=1, help="Passages embedded and committed together (default 1024; Ray 8192). A crash loses at most one batch.")] = None,
     as_json: JsonOpt = False,
 ):
     """Add documents to the index: clean, chunk into passages, embed, store.
@@ -45,6 +46,8 @@ def ingest(
         embedder, batching = RayEmbedder(embedder), {"batch_passages": RAY_BATCH_PASSAGES}
     elif engine != "local":
         raise typer.BadParameter(f"{engine!r}: choose local or ray", param_hint="--engine")
+    if batch is not None:
+        batching["batch_passages"] = batch
     err = err_console()
     progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(bar_width=None), MofNCompleteColumn(),
                         TimeElapsedColumn(), console=err, transient=True, disable=as_json or not err.is_terminal)
