@@ -21,6 +21,27 @@ def highlighted(text: str, spans) -> Text:
     return out
 
 
+def passage_header(rank: int, title: str | None, doc_id: str, tag: str) -> Text:
+    """' 1. Title  [tag]': the first line of a ranked passage."""
+    header = Text()
+    header.append(f"{rank:>2}. ", style="bold")
+    header.append(title or doc_id, style="bold cyan")
+    header.append(f"  [{tag}]", style="dim")
+    return header
+
+
+def passage_meta(source: str | None, date: str | None, date_status: str, speaker: str | None, doc_id: str, passage_id: int) -> Text:
+    """'    Source · date · speaker · doc #passage': the second line of a ranked passage."""
+    meta = Text("    ")
+    meta.append(source or "source unknown", style="green" if source else "dim")
+    meta.append(" \u00b7 ")
+    meta.append(date_label(date, date_status), style="magenta" if date else "dim")
+    if speaker:
+        meta.append(f" \u00b7 {speaker}")
+    meta.append(f" \u00b7 {doc_id} #{passage_id}", style="dim")
+    return meta
+
+
 def print_results(console: Console, response: SearchResponse) -> None:
     if not response.results:
         console.print(f"No passages match [bold]{response.query}[/] ({response.mode}).", highlight=False)
@@ -28,19 +49,8 @@ def print_results(console: Console, response: SearchResponse) -> None:
             console.print("Filters are on; try widening --since/--until, --source or --speaker, or add --include-undated.")
         return
     for hit in response.results:
-        header = Text()
-        header.append(f"{hit.rank:>2}. ", style="bold")
-        header.append(hit.title or hit.doc_id, style="bold cyan")
-        header.append(f"  [{hit.score:.3f}]", style="dim")
-        console.print(header, highlight=False)
-        meta = Text("    ")
-        meta.append(hit.source or "source unknown", style="green" if hit.source else "dim")
-        meta.append(" \u00b7 ")
-        meta.append(date_label(hit.date, hit.date_status), style="magenta" if hit.date else "dim")
-        if hit.speaker:
-            meta.append(f" \u00b7 {hit.speaker}")
-        meta.append(f" \u00b7 {hit.doc_id} #{hit.passage_id}", style="dim")
-        console.print(meta, highlight=False)
+        console.print(passage_header(hit.rank, hit.title, hit.doc_id, f"{hit.score:.3f}"), highlight=False)
+        console.print(passage_meta(hit.source, hit.date, hit.date_status, hit.speaker, hit.doc_id, hit.passage_id), highlight=False)
         if getattr(hit, "talking_point", None) or getattr(hit, "folded", None):
             console.print(talking_point_line(hit), highlight=False)
         body = highlighted(hit.snippet, hit.snippet_highlights)

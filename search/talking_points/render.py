@@ -4,6 +4,8 @@ from __future__ import annotations
 from rich.console import Console
 from rich.text import Text
 
+from search.render import highlighted, passage_header, passage_meta
+
 
 def print_clusters(console: Console, clusters, members_shown: int = 5, filtered: bool = False) -> None:
     if not clusters:
@@ -44,21 +46,11 @@ def print_similar(console: Console, hits) -> None:
         console.print("No similar passages.")
         return
     for h in hits:
-        head = Text()
-        head.append(f"{h.rank:>2}. ", style="bold")
-        head.append(h.title or h.doc_id, style="bold cyan")
-        head.append(f"  [cosine {h.cosine:.3f} \u00b7 words shared {h.word_overlap:.0%} \u00b7 5-grams shared {h.ngram_containment:.0%}]", style="dim")
-        console.print(head, highlight=False)
-        meta = Text("    ")
-        meta.append(h.source or "source unknown", style="green")
-        meta.append(f" \u00b7 {h.date or 'date unknown'}")
-        if h.speaker:
-            meta.append(f" \u00b7 {h.speaker}")
-        meta.append(f" \u00b7 {h.doc_id} #{h.passage_id}", style="dim")
-        console.print(meta, highlight=False)
-        body = Text(h.text)
-        for s, e in h.highlights:
-            body.stylize("bold yellow", s, e)
+        tag = f"cosine {h.cosine:.3f} \u00b7 words shared {h.word_overlap:.0%} \u00b7 5-grams shared {h.ngram_containment:.0%}"
+        console.print(passage_header(h.rank, h.title, h.doc_id, tag), highlight=False)
+        status = "given" if h.date else "unknown"
+        console.print(passage_meta(h.source, h.date, status, h.speaker, h.doc_id, h.passage_id), highlight=False)
+        body = highlighted(h.text, h.highlights)
         body.pad_left(4)
         console.print(body, highlight=False)
         console.print()
