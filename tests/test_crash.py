@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -15,6 +14,7 @@ import pytest
 
 from index.store import IndexStore
 from search.engine import SearchRequest, search
+from tests.builders import committed_docs
 from tests.fakes import FakeEmbedder
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,20 +45,6 @@ def _finish(proc: subprocess.Popen) -> dict:
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err
     return json.loads(out)
-
-
-def _committed_docs(index: Path) -> int:
-    db = index / "dipsearch.sqlite"
-    if not db.exists():
-        return 0
-    try:
-        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
-        try:
-            return conn.execute("SELECT count(*) FROM documents").fetchone()[0]
-        finally:
-            conn.close()
-    except sqlite3.OperationalError:  # schema not created yet
-        return 0
 
 
 def _wait_for(condition, proc, timeout=60.0):
@@ -141,7 +127,7 @@ def test_kill_during_batches(tmp_path, clean, point, overlap):
     index = tmp_path / "idx"
     proc = _run_ingest(index, corpus, "--delay", "0.25", "--batch", "4", *(["--overlap"] if overlap else []))
     target = 1 if point == "first_batch" else N_DOCS // 2
-    _wait_for(lambda: _committed_docs(index) >= target, proc)
+    _wait_for(lambda: committed_docs(index) >= target, proc)
     _kill(proc)
     committed = _check_after_kill(index, clean[2], expect_partial=True)
     _check_rerun_matches_clean(index, corpus, clean, committed)

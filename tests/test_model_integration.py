@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from search.cli import app
 from search.cli.app import Runtime
 from tests.conftest import shared_corpus
+from tests.builders import committed_docs
 from tests.fakes import FakeEmbedder
 
 pytestmark = pytest.mark.model
@@ -97,16 +98,6 @@ def _dipsearch(*args) -> list[str]:
     return [str(Path(sys.executable).parent / "dipsearch"), *map(str, args)]
 
 
-def _committed(index: Path) -> int:
-    try:
-        conn = sqlite3.connect(f"file:{index / 'dipsearch.sqlite'}?mode=ro", uri=True, timeout=5)
-        try:
-            return conn.execute("SELECT count(*) FROM documents").fetchone()[0]
-        finally:
-            conn.close()
-    except sqlite3.OperationalError:
-        return 0
-
 
 def test_real_cli_ingest_killed_after_first_commit(model, tmp_path):
     """The real CLI and model: kill -9 once the first batch (256 passages) is committed, search, re-run."""
@@ -131,13 +122,13 @@ def test_real_cli_ingest_killed_after_first_commit(model, tmp_path):
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     proc = subprocess.Popen(_dipsearch("ingest", source, "--index", index, "--batch", "256"), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 300
-    while _committed(index) == 0:
+    while committed_docs(index) == 0:
         assert proc.poll() is None, "ingest ended before its first commit was seen: " + proc.communicate()[1]
         assert time.monotonic() < deadline
         time.sleep(0.05)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
-    committed = _committed(index)
+    committed = committed_docs(index)
     assert 0 < committed < len(docs)
 
     query = "Foreign Ministry spokesperson"
