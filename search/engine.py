@@ -120,14 +120,14 @@ def search(store, embedder, request: SearchRequest) -> SearchResponse:
     query_vector = embedder.embed([request.query]) if request.needs_embedder else None
     while True:
         ranked = retrieve(store, embedder, request, depth, query_vector)
-        rows = _passage_rows(store.db.conn, [pid for pid, _ in ranked])
-        chosen = _cap_per_doc(ranked, rows, request)
+        chosen = _cap_per_doc(ranked, _doc_ids(store.db.conn, [pid for pid, _ in ranked]), request)
         if len(chosen) >= request.k or len(ranked) < depth:  # enough, or every retriever ran dry
             break
         total = store.db.counts()["passages"] if total is None else total
         if depth >= total:
             break
         depth *= 4
+    rows = _passage_rows(store.db.conn, [pid for pid, _ in chosen])
     hits: list[Hit] = []
     for pid, score in chosen:
         row = rows[pid]
@@ -142,27 +142,39 @@ def search(store, embedder, request: SearchRequest) -> SearchResponse:
     return SearchResponse(request.query, request.mode, request.filters, hits)
 
 
-def _cap_per_doc(ranked: list[tuple[int, float]], rows: dict, request: SearchRequest) -> list[tuple[int, float]]:
+def _cap_per_doc(ranked: list[tuple[int, float]], doc_of: dict[int, str], request: SearchRequest) -> list[tuple[int, float]]:
     """The first k of `ranked` with at most `per_doc` passages from any one document."""
     chosen: list[tuple[int, float]] = []
     per_doc: dict[str, int] = {}
     for pid, score in ranked:
-        row = rows.get(pid)
-        if row is None or pid in request.exclude:
+        doc_id = doc_of.get(pid)
+        if doc_id is None or pid in request.exclude:
             continue
-        if per_doc.get(row["doc_id"], 0) >= request.per_doc:
+        if per_doc.get(doc_id, 0) >= request.per_doc:
             continue
-        per_doc[row["doc_id"]] = per_doc.get(row["doc_id"], 0) + 1
+        per_doc[doc_id] = per_doc.get(doc_id, 0) + 1
         chosen.append((pid, score))
         if len(chosen) >= request.k:
             break
     return chosen
 
 
+def _chunks(ids: list[int], size: int = 900):
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def _doc_ids(conn, ids: list[int]) -> dict[int, str]:
+    """Passage id -> document id, for the per-document cap over every candidate (texts are read for the chosen only)."""
+    doc_of = {}
+    for chunk in _chunks(ids):
+        doc_of.update(conn.execute(f"SELECT passage_id, doc_id FROM passages WHERE passage_id IN ({','.join('?' * len(chunk))})", chunk).fetchall())
+    return doc_of
+
+
 def _passage_rows(conn, ids: list[int]) -> dict:
     rows = {}
-    for start in range(0, len(ids), 900):
-        chunk = ids[start : start + 900]
+    for chunk in _chunks(ids):
         marks = ",".join("?" * len(chunk))
         for row in conn.execute(
             f"""SELECT p.passage_id, p.doc_id, p.ordinal, p.char_start, p.char_end, p.text,
