@@ -45,7 +45,10 @@ def test_pool_lexical_gathers_exactly_the_matching_passages(store):
 
 
 def test_pool_all_modes_deduplicates_and_pooling_again_adds_nothing(store, fake_embedder):
-    first = pool(store, fake_embedder, "p", [("q1", "water quotas for the dry season"), ("q2", "visa rules for students")], depth=4)
+    calls = []
+    first = pool(store, fake_embedder, "p", [("q1", "water quotas for the dry season"), ("q2", "visa rules for students")], depth=4,
+                 on_query=lambda *a: calls.append(a))
+    assert calls == [(1, 2), (2, 2)]
     assert first.by_mode == {"dense": 8, "lexical": 3 + 2, "hybrid": 8}  # lexical: only passages holding a query word
     stored = store.db.conn.execute("SELECT count(*), count(DISTINCT qid || doc_id || '#' || ordinal) FROM eval_candidates").fetchone()
     assert stored[0] == stored[1] == first.candidates_total < 24  # modes overlap: each passage pooled once per query
@@ -183,7 +186,9 @@ def test_evaluate_set_saves_trec_runs_without_the_excluded_passages(store, fake_
     from ranx import Run
 
     build_from_qa(store, "qa")
-    report = evaluate_set(store, fake_embedder, "qa", runs_dir=tmp_path / "runs")
+    calls = []
+    report = evaluate_set(store, fake_embedder, "qa", runs_dir=tmp_path / "runs", on_query=lambda *a: calls.append(a))
+    assert calls == [(i, 6) for i in range(1, 7)]
     assert report.table.runs == ["dense", "lexical", "hybrid"] and report.table.queries == 6 and report.per_doc == 100
     lexical = Run.from_file(str(tmp_path / "runs" / "qa.lexical.trec"), kind="trec").to_dict()
     assert set(lexical) <= {q.qid for q in sets.queries(store.db.conn, "qa")}

@@ -6,11 +6,11 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from corpus.errors import InputProblem
 from search.cli.app import (DEFAULT_INDEX, EXIT_SKIPPED, BackendOpt, IndexOpt, JsonOpt, ModelOpt, app, edge, err_console,
                             open_store, print_json, runtime)
+from search.cli.progress import progress_bar
 
 # ------------------------------------------------------------------ ingest
 @app.command(epilog="Examples:  dipsearch ingest statements/   ·   dipsearch ingest press.jsonl.gz --field text=body --index idx")
@@ -49,8 +49,7 @@ def ingest(
     if batch is not None:
         batching["batch_passages"] = batch
     err = err_console()
-    progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(bar_width=None), MofNCompleteColumn(),
-                        TimeElapsedColumn(), console=err, transient=True, disable=as_json or not err.is_terminal)
+    progress = progress_bar(quiet=as_json)
 
     def on_problem(problem: InputProblem) -> None:
         progress.console.print(f"[yellow]skipped[/] {problem.origin}: {problem.reason}", soft_wrap=True)

@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 
 from search.cli.app import DEFAULT_INDEX, IndexOpt, JsonOpt, ModelOpt, app, edge, open_store, print_json, runtime
+from search.cli.progress import progress_bar
 
 evalset_app = typer.Typer(help="Build retrieval evaluation sets: pool candidates, judge them, import, export, build from Q&A transcripts.",
                           no_args_is_help=True, rich_markup_mode="rich")
@@ -42,7 +43,9 @@ def pool_cmd(
     mode_list = _modes(modes)
     store = open_store(index)
     embedder = runtime(ctx).embedder(model, store) if any(m != "lexical" for m in mode_list) else None
-    report = pool(store, embedder, name, queries, depth=depth, modes=mode_list, per_doc=per_doc)
+    with progress_bar(quiet=as_json) as bar:
+        task = bar.add_task("queries pooled", total=len(queries))
+        report = pool(store, embedder, name, queries, depth=depth, modes=mode_list, per_doc=per_doc, on_query=lambda done, total: bar.update(task, completed=done))
     if as_json:
         print_json(report.as_dict())
     else:
@@ -244,8 +247,11 @@ def eval_cmd(
     modes = mode or ([] if run else list(EVAL_MODES))
     store = open_store(index)
     embedder = runtime(ctx).embedder(model, store) if any(m != "lexical" for m in modes) else None
-    report = evaluate_set(store, embedder, name, modes, k=k, per_doc=per_doc, stat_test=test, alpha=alpha, run_files=run,
-                          runs_dir=runs_dir or Path(index) / "eval-runs", answers_only=answers_only)
+    with progress_bar(quiet=as_json) as bar:
+        task = bar.add_task(f"queries searched ({', '.join(modes)})" if modes else "scoring", total=None)
+        report = evaluate_set(store, embedder, name, modes, k=k, per_doc=per_doc, stat_test=test, alpha=alpha, run_files=run,
+                              runs_dir=runs_dir or Path(index) / "eval-runs", answers_only=answers_only,
+                              on_query=lambda done, total: bar.update(task, completed=done, total=total))
     if as_json:
         print_json(report.as_dict())
     else:

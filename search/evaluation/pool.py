@@ -32,6 +32,7 @@ def pool(store, embedder, name: str, queries: list[tuple[str, str]], depth: int 
 
     Pooling again with more queries or a larger depth adds to the set and keeps every judgment.
     `per_doc` caps passages per document (default: no cap, so one document can fill a pool).
+    `on_query(done, total)` is called after each query.
     """
     from search.engine import SearchRequest, search
 
@@ -54,7 +55,7 @@ def pool(store, embedder, name: str, queries: list[tuple[str, str]], depth: int 
         store.check_model(embedder)
         embedder = PrecomputedEmbedder(embedder, [text for _, text in queries])
     stored = {q.qid: q for q in sets.queries(conn, name)}
-    for qid, text in queries:
+    for done, (qid, text) in enumerate(queries, start=1):
         exclude = _excluded_ids(conn, stored[qid].exclude)
         with store.db.transaction():
             for mode in modes:
@@ -64,7 +65,7 @@ def pool(store, embedder, name: str, queries: list[tuple[str, str]], depth: int 
                     report.candidates_added += sets.add_candidate(conn, name, qid, ref, hit.rank, mode)
                     report.by_mode[mode] += 1
         if on_query:
-            on_query(qid)
+            on_query(done, len(queries))
     summary = sets.summary(conn, name)
     report.queries_total, report.candidates_total = summary["queries"], summary["candidates"]
     return report

@@ -14,8 +14,9 @@ Run = dict[str, list[tuple[str, float]]]  # qid -> [(passage key, score)], best 
 def engine_runs(store, embedder, name: str, modes, k: int = 100, per_doc: int | None = None, on_query=None,
                 exclude_all=()) -> dict[str, Run]:
     """Search every query of set `name` in each mode: top `k`, at most `per_doc` passages per document (default:
-    no cap), the query's excluded passages (a question's own) and `exclude_all` never returned. Scores are
-    rank-based (k + 1 - rank) so any tool reading the run keeps the engine's order, ties included."""
+    no cap), the query's excluded passages (a question's own) and `exclude_all` never returned; `on_query(done, total)`
+    after each query. Scores are rank-based (k + 1 - rank) so any tool reading the run keeps the engine's order,
+    ties included."""
     from search.engine import SearchRequest, search
 
     conn = store.db.conn
@@ -26,13 +27,13 @@ def engine_runs(store, embedder, name: str, modes, k: int = 100, per_doc: int | 
         embedder = PrecomputedEmbedder(embedder, [q.query for q in queries])
     runs: dict[str, Run] = {m: {} for m in modes}
     always = frozenset(pid for pid, _ in current_passages(conn, exclude_all).values())
-    for q in queries:
+    for done, q in enumerate(queries, start=1):
         exclude = always | frozenset(pid for pid, _ in current_passages(conn, q.exclude).values())
         for mode in modes:
             response = search(store, embedder, SearchRequest(q.query, mode=mode, k=k, per_doc=per_doc, exclude=exclude, highlight=False))
             runs[mode][q.qid] = [(passage_key(h.doc_id, h.ordinal), float(k + 1 - h.rank)) for h in response.results]
         if on_query:
-            on_query(q.qid)
+            on_query(done, len(queries))
     return runs
 
 
