@@ -4,14 +4,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from corpus.textfile import TextFileProblem, read_text_file
 from search.errors import InvalidQuery
 
 
 def read_queries(path: Path) -> list[tuple[str, str]]:
     """(id, query) pairs in file order. Blank lines are skipped; ids default to the line number."""
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = read_text_file(path)
+    except TextFileProblem as exc:
         raise InvalidQuery(f"cannot read queries from {path} ({exc}); give a UTF-8 text or JSONL file") from exc
     queries = []
     for lineno, line in enumerate(text.splitlines(), start=1):

@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from corpus.textfile import TextFileProblem, read_text_file
 from search.evaluation.errors import JudgmentFileError
 
 FORMATS = ("trec", "jsonl", "csv", "tsv")
@@ -44,8 +45,8 @@ def read_judgments(path: Path, fmt: str | None = None) -> list[RawJudgment]:
     path = Path(path)
     fmt = detect_format(path, fmt)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = read_text_file(path)
+    except TextFileProblem as exc:
         raise JudgmentFileError(f"cannot read {path} ({exc}); give a UTF-8 {fmt} file") from exc
     reader = {"trec": _read_trec, "jsonl": _read_jsonl, "csv": _read_table, "tsv": _read_table}[fmt]
     out = reader(path, text, "\t" if fmt == "tsv" else ",")
@@ -148,8 +149,8 @@ def read_run(path: Path) -> dict[str, list[tuple[str, float]]]:
     """A TREC run file (`qid Q0 docid rank score tag`) as {qid: [(docid, score)]}, best first by score."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = read_text_file(path)
+    except TextFileProblem as exc:
         raise JudgmentFileError(f"cannot read run {path} ({exc}); give a UTF-8 TREC run file") from exc
     run: dict[str, list[tuple[str, float]]] = {}
     for lineno, line in enumerate(text.splitlines(), start=1):
