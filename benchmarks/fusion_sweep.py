@@ -4,7 +4,11 @@ Retrieves dense and lexical candidates once per query (depth 1000, the set's exc
 per-document cap), then fuses them offline with reciprocal rank fusion at several k and weights, and with a
 min-max-normalised score sum, and scores every variant with ranx (paired t-test between variants).
 
-    .venv/bin/python benchmarks/fusion_sweep.py INDEX SET [--sample N] [--answers-only] [--json OUT]
+With --holdout F, variants are compared on a random (1 - F) of the queries only, and the best fused variant
+is then checked against RRF k=60 (the engine's default) and the single modes on the held-out F, which
+played no part in choosing it.
+
+    .venv/bin/python benchmarks/fusion_sweep.py INDEX SET [--sample N] [--holdout 0.5] [--answers-only] [--json OUT]
 """
 from __future__ import annotations
 
@@ -49,6 +53,7 @@ def main() -> None:
     ap.add_argument("--sample", type=int)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--json")
+    ap.add_argument("--holdout", type=float, help="share of queries kept out of the comparison, to test the best variant on")
     ap.add_argument("--answers-only", action="store_true", help="sets from from-qa: keep every question passage out")
     args = ap.parse_args()
     store = IndexStore.open(args.index)
@@ -86,17 +91,35 @@ def main() -> None:
     runs = {}
     for label, fuse in variants.items():
         runs[label] = {qid: [(key_of[p], float(CUT - i)) for i, (p, _) in enumerate(fuse(d, x)[:CUT])] for qid, (d, x) in retrieved.items()}
-    table = score_runs(qrels, runs)
-    metrics = table.metrics
-    print(f"{'variant':<22}" + "".join(f"{m:>12}" for m in metrics))
-    for label in sorted(runs, key=lambda r: -table.scores[r]["ndcg@10"]):
-        print(f"{label:<22}" + "".join(f"{table.scores[label][m]:>12.3f}" for m in metrics))
+    tune, held_out = sorted(qrels), []
+    if args.holdout:
+        random.Random(args.seed).shuffle(tune)
+        cut = round(len(tune) * (1 - args.holdout))
+        tune, held_out = sorted(tune[:cut]), sorted(tune[cut:])
+    table = score_runs({q: qrels[q] for q in tune}, runs)
+    print_table(f"{len(tune)} queries" + (" (tuning part)" if held_out else ""), table)
     best_single = max(("dense", "lexical"), key=lambda r: table.scores[r]["ndcg@10"])
     for label in ("rrf k=60", best_single):
         other = "lexical" if label == "dense" else "dense" if label == "lexical" else best_single
         print(f"p(nDCG@10) {label} vs {other}: {table.p_values['ndcg@10'][label][other]}")
+    out = {"tune": table.as_dict()}
+    if held_out:
+        best = max((r for r in runs if r not in ("dense", "lexical")), key=lambda r: table.scores[r]["ndcg@10"])
+        chosen = {r: runs[r] for r in dict.fromkeys([best, "rrf k=60", "dense", "lexical"])}
+        test = score_runs({q: qrels[q] for q in held_out}, chosen)
+        print_table(f"held-out {len(held_out)} queries: best on tuning ({best}) vs the default", test)
+        if best != "rrf k=60":
+            print(f"p(nDCG@10) {best} vs rrf k=60 (held out): {test.p_values['ndcg@10'][best]['rrf k=60']}")
+        out["held_out"] = test.as_dict()
     if args.json:
-        Path(args.json).write_text(json.dumps(table.as_dict(), indent=1))
+        Path(args.json).write_text(json.dumps(out, indent=1))
+
+
+def print_table(title, table) -> None:
+    print(title)
+    print(f"{'variant':<22}" + "".join(f"{m:>12}" for m in table.metrics))
+    for label in sorted(table.runs, key=lambda r: -table.scores[r]["ndcg@10"]):
+        print(f"{label:<22}" + "".join(f"{table.scores[label][m]:>12.3f}" for m in table.metrics))
 
 
 if __name__ == "__main__":
