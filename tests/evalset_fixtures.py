@@ -62,3 +62,17 @@ def build_index(folder, embedder):
     store, _ = build(folder, docs(), embedder)
     store.save()
     return store
+
+ZH_SPOKESPERSON = "韦尔塔"
+ZH_STYLE = [  # Chinese labels: 问/答, 追问, an outlet's reporter, an unnamed reporter after the briefing; 4 turns
+    "韦尔塔：下午好。今天我先通报一条消息，然后回答大家的提问。",
+    "问：瓦尔多利亚昨天宣布暂停塞尔瓦河水量谈判。奥斯特拉维亚对此有何回应？",
+    "答：我们对瓦尔多利亚的决定表示遗憾。塞尔瓦河水量分配关系到两岸农民的生计。",
+    "我们愿意在原定议程的基础上尽快恢复谈判。",
+    "追问：今年旱季的配额会减少吗？",
+    "答：旱季配额将维持在备忘录商定的水平。",
+    "港湾日报记者：奥斯特拉维亚外长下周是否将访问马伦内？",
+    "韦尔塔：关于外长出访的消息，我们会适时发布。",
+    "会后有记者问及：奥斯特拉维亚是否会对北方贸易联盟的钢铁关税采取反制措施？",
+    "韦尔塔：我们坚决反对这些关税，将采取必要措施维护本国产业的正当权益。",
+]

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from search.evaluation.turns import EMPTY, ORPHAN, UNANSWERED, find_turns
-from tests.evalset_fixtures import NAMED_STYLE, QA_STYLE, SHORT_ANSWER, SPOKESPERSON, STATEMENT, text
+from tests.evalset_fixtures import NAMED_STYLE, QA_STYLE, SHORT_ANSWER, SPOKESPERSON, STATEMENT, ZH_SPOKESPERSON, ZH_STYLE, text
 
 
 def _para(paragraphs, i):
@@ -54,3 +54,17 @@ def test_label_without_space_and_short_answer():
     scan = find_turns("Q:Can you confirm the visit of the envoy?\n\nA: Yes.", [])
     assert [(t.question, t.kind) for t in scan.turns] == [("Can you confirm the visit of the envoy?", "question")]
     assert len(find_turns(text(SHORT_ANSWER), []).turns) == 2
+
+
+def test_chinese_labels_reporters_and_spokesperson():
+    body = text(ZH_STYLE)
+    scan = find_turns(body, [ZH_SPOKESPERSON])
+    assert [(t.kind, t.asker, t.question) for t in scan.turns] == [
+        ("question", None, "瓦尔多利亚昨天宣布暂停塞尔瓦河水量谈判。奥斯特拉维亚对此有何回应？"),
+        ("follow-up", None, "今年旱季的配额会减少吗？"),
+        ("question", "港湾日报", "奥斯特拉维亚外长下周是否将访问马伦内？"),
+        ("question", None, "奥斯特拉维亚是否会对北方贸易联盟的钢铁关税采取反制措施？"),
+    ]
+    assert scan.turns[0].answer_span == (_para(ZH_STYLE, 2)[0], _para(ZH_STYLE, 3)[1])
+    assert scan.turns[3].answer_span == _para(ZH_STYLE, 9)
+    assert sum(scan.dropped.values()) == 0  # the opening remarks are neither a turn nor a drop

@@ -6,6 +6,9 @@ Two styles are recognised, paragraph by paragraph (paragraphs are separated by a
 - an outlet's name, then the spokesperson's name: `Reuters: ...` / `Geng Shuang: ...`. A label counts as an
   outlet only in a transcript where some paragraph starts with a spokesperson's name, and only when it looks
   like a name (one to six capitalised words), so `First: ...` inside a Q/A transcript stays answer text.
+- Chinese transcripts: `问：` / `答：` (`追问：` a follow-up), and a reporter's label, `路透社记者：` (an outlet's
+  name then 记者, "reporter"), or `会后有记者问及：` ("after the briefing a reporter asked"), then the
+  spokesperson's name, `赵立坚：`.
 
 A question runs until its answer starts (unlabelled paragraphs after a question belong to it); an answer runs
 until the next labelled paragraph. What cannot be paired is counted by reason, never guessed.
@@ -19,9 +22,10 @@ from dataclasses import dataclass, field
 from corpus.chunking import paragraph_spans
 
 _LABEL = re.compile(r"^\s*([^\s:\uff1a][^:\uff1a\n]{0,48}?)\s*[:\uff1a]\s*")
-QUESTION_LABELS = {"q", "question"}
-FOLLOW_UP_LABELS = {"follow-up", "follow up", "followup", "journalist", "reporter", "correspondent"}
-ANSWER_LABELS = {"a", "answer"}
+QUESTION_LABELS = {"q", "question", "问"}
+FOLLOW_UP_LABELS = {"follow-up", "follow up", "followup", "journalist", "reporter", "correspondent", "追问"}
+ANSWER_LABELS = {"a", "answer", "答"}
+REPORTER_ZH = "记者"  # a label ending so (路透社记者) or holding 记者问 (会后有记者问及) is a reporter's question
 _CONNECTORS = {"of", "the", "and", "for", "de", "&", "du", "la", "news"}
 
 UNANSWERED = "question without an answer"
@@ -68,9 +72,18 @@ def _classify(paragraph: str, spokespeople: set[str], named_style: bool) -> tupl
         return "question", label, match.end()
     if norm in FOLLOW_UP_LABELS or norm.split()[0] in ("journalist", "reporter"):
         return "follow-up", label, match.end()
+    if norm.endswith(REPORTER_ZH) or REPORTER_ZH + "问" in norm:
+        return "question", label, match.end()
     if named_style and _looks_like_name(label):
         return "question", label, match.end()
     return None, None, 0
+
+
+def _asker(label: str) -> str | None:
+    """The outlet of a question's label: `Reuters`, or 路透社 from 路透社记者; None for an unnamed reporter."""
+    if label.endswith(REPORTER_ZH):
+        return label[: -len(REPORTER_ZH)].strip() or None
+    return None if REPORTER_ZH + "问" in label else label
 
 
 def find_turns(text: str, spokespeople=()) -> TurnScan:
@@ -100,7 +113,7 @@ def find_turns(text: str, spokespeople=()) -> TurnScan:
             close()
             state, question, answer = "question", [(start, end, offset)], []
             kind = role
-            asker = label if role == "question" and _norm(label) not in QUESTION_LABELS else None
+            asker = _asker(label) if role == "question" and _norm(label) not in QUESTION_LABELS else None
         elif role == "answer":
             if state == "question":
                 state, answer = "answer", [(start, end)]
