@@ -130,7 +130,9 @@ def search(store, embedder, request: SearchRequest) -> SearchResponse:
     rows = _passage_rows(store.db.conn, [pid for pid, _ in chosen])
     hits: list[Hit] = []
     for pid, score in chosen:
-        row = rows[pid]
+        row = rows.get(pid)
+        if row is None:  # removed by a concurrent ingest between the two reads
+            continue
         spans = highlight_spans(row["text"], request.query) if request.highlight else []
         snip, snip_spans = snippet(row["text"], spans) if request.highlight else (row["text"], [])
         hits.append(Hit(
