@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from corpus.cjk import word_count
 from corpus.documents import Passage
 from corpus.sentences import sentence_spans
 
@@ -38,11 +39,12 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _is_fragment(text: str, min_words: int) -> bool:
-    """Shorter than a sentence: few words and no sentence end (a heading, a speaker tag, a stub)."""
-    words = text.split()
-    if len(words) >= min_words:
+    """Shorter than a sentence: few words and no sentence end (a heading, a speaker tag, a stub). Chinese and
+    Japanese words are counted in characters (see cjk.word_count): they are not separated by spaces."""
+    words = word_count(text)
+    if words >= min_words:
         return False
-    return not text.rstrip("\"'\u201d\u2019)").endswith((".", "!", "?", "\u3002", "\uff01", "\uff1f")) or len(words) < 3
+    return not text.rstrip("\"'\u201d\u2019)\u300d\u300f\uff09").endswith((".", "!", "?", "\u3002", "\uff01", "\uff1f")) or words < 3
 
 
 def _merge_fragments(spans: list[tuple[int, int]], text: str, min_words: int) -> list[tuple[int, int]]:

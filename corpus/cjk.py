@@ -32,3 +32,14 @@ def cjk_spaced(text):
     if not isinstance(text, str) or not has_cjk(text):
         return text
     return _CJK.sub(r" \g<0> ", text)
+
+
+def word_count(text: str) -> int:
+    """Words in `text`: whitespace-separated words, where a CJK run counts one word per two characters (a
+    Chinese word is one to three characters, most often two) and CJK punctuation counts nothing. Text without
+    CJK characters: exactly len(text.split())."""
+    cjk = len(_CJK.findall(text))
+    if not cjk:
+        return len(text.split())
+    rest = [w for w in _CJK.sub(" ", text).split() if any(c.isalnum() for c in w)]
+    return len(rest) + (cjk + 1) // 2

@@ -30,6 +30,26 @@ def test_short_full_sentence_is_not_a_fragment():
     assert [p.text for p in chunk(text, count)] == text.split("\n\n")
 
 
+def test_chinese_paragraphs_are_passages_and_only_stubs_merge():
+    # Chinese has no spaces between words: each paragraph used to count as one word, so every paragraph was a
+    # "fragment" and a whole transcript merged into one run before splitting
+    paras = ["问：奥斯特拉维亚对塞尔瓦河水量谈判有何回应？",
+             "答：我们对瓦尔多利亚的决定表示遗憾，愿意在原定议程的基础上尽快恢复谈判。",
+             "追问：是否？",
+             "答：是的。"]
+    text = "\n\n".join(paras)
+    assert [p.text for p in chunk(text, count)] == [paras[0], paras[1], "追问：是否？\n\n答：是的。"]
+
+
+def test_word_count_counts_cjk_by_characters_and_english_by_spaces():
+    from corpus.cjk import word_count
+
+    assert word_count("The talks failed today.") == 4
+    assert word_count("我们对此表示遗憾。") == 4  # 8 characters, punctuation not counted
+    assert word_count("答：是的。") == 2
+    assert word_count("JLG第14次全会") == 2 + 2  # JLG and 14 as words, 4 CJK characters as 2
+
+
 def test_long_paragraph_splits_at_sentence_boundaries_within_the_limit():
     sentences = [f"Sentence number {i} says the treaty must be honoured by both states." for i in range(12)]
     text = " ".join(sentences)
