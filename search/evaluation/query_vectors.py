@@ -11,6 +11,7 @@ class PrecomputedEmbedder:
         self.inner = embedder
         for attr in ("name", "checksum", "dimension", "max_tokens", "backend"):
             setattr(self, attr, getattr(embedder, attr))
+        self.languages = getattr(embedder, "languages", None)
         unique = list(dict.fromkeys(texts))
         self._rows: dict[str, np.ndarray] = {}
         for start in range(0, len(unique), batch):

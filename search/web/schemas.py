@@ -68,6 +68,7 @@ class SearchOut(BaseModel):
     mode: str
     filters: FiltersOut
     results: list[HitOut]
+    notes: list[str] = Field(default_factory=list, description="how this query was run, when the user should know (e.g. dense left out for Chinese text with an English-only model)")
 
 
 class PassageOut(BaseModel):
