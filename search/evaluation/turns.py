@@ -1,6 +1,6 @@
 """Question and answer turns in a press-conference transcript.
 
-Two styles are recognised, paragraph by paragraph (paragraphs are separated by a blank line):
+These styles are recognised, paragraph by paragraph (paragraphs are separated by a blank line):
 
 - `Q: ...` / `A: ...` (also `Follow-up:`, `Journalist:`, `Reporter:` for questions);
 - an outlet's name, then the spokesperson's name: `Reuters: ...` / `Geng Shuang: ...`. A label counts as an
