@@ -22,6 +22,17 @@ class StoredHashes:
     record_hash: str
 
 
+SQL_BATCH = 900  # bound parameters per statement, under SQLite's historical limit of 999
+
+
+def in_batches(items: Sequence) -> Iterator[tuple[list, str]]:
+    """`items` in slices small enough for one `IN (...)`: (slice, its '?,?,...' placeholders)."""
+    items = list(items)
+    for start in range(0, len(items), SQL_BATCH):
+        chunk = items[start : start + SQL_BATCH]
+        yield chunk, ",".join("?" * len(chunk))
+
+
 class Database:
     """One connection to an index database. Writes go through `transaction()`."""
 
@@ -143,9 +154,7 @@ class Database:
 
     def vectors_for(self, passage_ids: Sequence[int], dimension: int) -> np.ndarray:
         rows = {}
-        for start in range(0, len(passage_ids), 900):
-            chunk = list(passage_ids[start : start + 900])
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in in_batches(passage_ids):
             rows.update({r[0]: r[1] for r in self.conn.execute(f"SELECT passage_id, vector FROM passages WHERE passage_id IN ({marks})", chunk)})
         return np.stack([np.frombuffer(rows[i], dtype=np.float32) for i in passage_ids]) if passage_ids else np.zeros((0, dimension), np.float32)
 

@@ -5,6 +5,7 @@ import json
 from dataclasses import asdict, dataclass, field, replace
 
 from corpus.cjk import has_cjk
+from index.database import in_batches
 from index.model_card import reads_cjk
 from search.dense import dense_search
 from search.errors import InvalidQuery
@@ -178,23 +179,17 @@ def _cap_per_doc(ranked: list[tuple[int, float]], doc_of: dict[int, str], reques
     return chosen
 
 
-def _chunks(ids: list[int], size: int = 900):
-    for start in range(0, len(ids), size):
-        yield ids[start : start + size]
-
-
 def _doc_ids(conn, ids: list[int]) -> dict[int, str]:
     """Passage id -> document id, for the per-document cap over every candidate (texts are read for the chosen only)."""
     doc_of = {}
-    for chunk in _chunks(ids):
-        doc_of.update(conn.execute(f"SELECT passage_id, doc_id FROM passages WHERE passage_id IN ({','.join('?' * len(chunk))})", chunk).fetchall())
+    for chunk, marks in in_batches(ids):
+        doc_of.update(conn.execute(f"SELECT passage_id, doc_id FROM passages WHERE passage_id IN ({marks})", chunk).fetchall())
     return doc_of
 
 
 def _passage_rows(conn, ids: list[int]) -> dict:
     rows = {}
-    for chunk in _chunks(ids):
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in in_batches(ids):
         for row in conn.execute(
             f"""SELECT p.passage_id, p.doc_id, p.ordinal, p.char_start, p.char_end, p.text,
                        d.title, d.source, d.date, d.speaker, d.lang, d.url, d.provenance

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
+from index.database import in_batches
 from search.talking_points.errors import PassageNotFound, TalkingPointsError
 from search.talking_points.sentences import shingles, tokens
 from search.terms import STOPWORDS, stem
@@ -97,9 +98,7 @@ def containment(a: str, b: str, n: int = 5) -> float:
 
 def _rows(db, ids: list[int]) -> dict:
     out = {}
-    for start in range(0, len(ids), 900):
-        chunk = ids[start : start + 900]
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in in_batches(ids):
         for r in db.conn.execute(f"""SELECT p.passage_id, p.doc_id, p.text, d.title, d.source, d.speaker, d.date
                                     FROM passages p JOIN documents d ON d.doc_id = p.doc_id WHERE p.passage_id IN ({marks})""", chunk):
             out[r["passage_id"]] = r

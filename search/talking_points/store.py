@@ -5,6 +5,7 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
+from index.database import in_batches
 from search.talking_points.sentences import Sentence
 
 GENERATION_KEY = "talking_points.generation"
@@ -41,10 +42,7 @@ def unsplit_passages(db, batch: int = 2000) -> Iterator[list[tuple[int, str]]]:
 
 def known_wordings(db, keys: Sequence[str]) -> dict[str, int]:
     found = {}
-    keys = list(keys)
-    for start in range(0, len(keys), 900):
-        chunk = keys[start : start + 900]
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in in_batches(keys):
         found.update({r[0]: r[1] for r in db.conn.execute(f"SELECT wording_key, text_id FROM tp_texts WHERE wording_key IN ({marks})", chunk)})
     return found
 
@@ -112,10 +110,7 @@ def cluster_members(db, where: str = "1", params: Sequence = ()) -> list:
 
 def representatives(db, cluster_ids: Sequence[int]) -> dict[int, tuple[str, bytes]]:
     out = {}
-    ids = list(cluster_ids)
-    for start in range(0, len(ids), 900):
-        chunk = ids[start : start + 900]
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in in_batches(cluster_ids):
         for r in db.conn.execute(f"""SELECT c.cluster_id, t.text, t.vector FROM tp_clusters c JOIN tp_texts t ON t.text_id = c.representative_text_id
                                     WHERE c.cluster_id IN ({marks})""", chunk):
             out[r[0]] = (r[1], r[2])
@@ -125,12 +120,9 @@ def representatives(db, cluster_ids: Sequence[int]) -> dict[int, tuple[str, byte
 def clusters_of_passages(db, passage_ids: Sequence[int]) -> list[tuple[int, int]]:
     """(passage id, cluster id) for the given passages' sentences that belong to a cluster."""
     out = []
-    ids = list(passage_ids)
     if not db.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'tp_clusters'").fetchone():
         return []  # an index opened read-only from before talking points existed
-    for start in range(0, len(ids), 900):
-        chunk = ids[start : start + 900]
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in in_batches(passage_ids):
         out += [(r[0], r[1]) for r in db.conn.execute(
             f"""SELECT DISTINCT s.passage_id, ct.cluster_id FROM tp_sentences s JOIN tp_cluster_texts ct ON ct.text_id = s.text_id
                 WHERE s.passage_id IN ({marks})""", chunk)]
