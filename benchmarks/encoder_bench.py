@@ -42,12 +42,12 @@ def real_passages(corpus: Path, n: int, count_tokens, max_tokens: int) -> list[s
 
 def embedders(cache: Path):
     """(label, embedder) for every backend and int8 variant, exported into `cache`."""
-    from index.embedder import load_embedder
-    from index.encoders.export import ensure_export, quantize_int8
-    from index.encoders.onnx import OnnxEmbedder
+    from index.embedding import load
+    from index.embedding.onnx_backend import OnnxEmbedder
+    from index.embedding.onnx_export import ensure_export, quantize_int8
 
     os.environ["DIPSEARCH_CACHE"] = str(cache)
-    torch_e = load_embedder(None, "torch")
+    torch_e = load(None, "torch")
     fp32 = ensure_export(torch_e.folder, torch_e.checksum, int8=False)
     variants = {
         "onnx-int8 (FFN out fp32, shipped)": dict(keep_ffn_output_fp32=True),

@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from index.embedder import load_embedder  # noqa: E402
+from index.embedding import load  # noqa: E402
 from index.store import IndexStore  # noqa: E402
 from search.dense import dense_search  # noqa: E402
 from search.evaluation import sets  # noqa: E402
@@ -68,7 +68,7 @@ def main() -> None:
         refs = [PassageRef(*q) for q in sets.get_set(conn, args.name)["params"]["question_passages"]]
         always = {pid for pid, _ in current_passages(conn, refs).values()}
     key_of = {r[0]: f"{r[1]}#{r[2]}" for r in conn.execute("SELECT passage_id, doc_id, ordinal FROM passages")}
-    embedder = load_embedder(None)
+    embedder = load(None, backend="torch")
     store.check_model(embedder)
     t0 = time.time()
     vectors = embedder.embed([q.query for q in queries])

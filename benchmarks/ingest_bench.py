@@ -149,9 +149,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"load average before: {env_before['loadavg_1_5_15']} on {env_before['cpus']} CPUs")
     rss_start = rss_bytes()
     t0 = time.perf_counter()
-    from index.embedder import load_embedder
+    from index.embedding import load
 
-    embedder = load_embedder(args.model, **({"backend": args.backend} if args.backend else {}))
+    embedder = load(args.model, backend=args.backend or "torch")
     load_s = time.perf_counter() - t0
     rss_model = rss_bytes()
     index_dir = args.index or Path(tempfile.mkdtemp(prefix="dipsearch-bench-"))

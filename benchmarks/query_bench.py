@@ -122,14 +122,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json-out", default=None, help="write the results as JSON to this file")
     args = p.parse_args(argv)
 
-    from index.embedder import load_embedder
+    from index.embedding import load
 
     env_before = machine()
     query_sets = build_query_sets(args.corpus, args.queries)
     store = open_readonly(args.index)
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     t0 = time.perf_counter()
-    embedder = load_embedder(args.model, **({"backend": args.backend} if args.backend else {})) if any(m != "lexical" for m in modes) else None
+    embedder = load(args.model, backend=args.backend or "torch") if any(m != "lexical" for m in modes) else None
     load_s = time.perf_counter() - t0
     import faiss
 

@@ -31,9 +31,9 @@ if str(REPO) not in sys.path:
 
 def embedder_for(real: bool):
     if real:
-        from index.embedder import load_embedder
+        from index.embedding import load
 
-        return load_embedder()
+        return load(backend="torch")
     from tests.fakes import FakeEmbedder
 
     return FakeEmbedder(dimension=384)

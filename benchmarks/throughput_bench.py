@@ -29,7 +29,7 @@ def main() -> None:
     from corpus.documents import RawDocument
     from corpus.prepare import prepare
     from corpus.readers import read_inputs
-    from index.embedder import load_embedder
+    from index.embedding import load
     from index.ingest import Ingestor
     from index.store import IndexStore
 
@@ -41,7 +41,7 @@ def main() -> None:
     ap.add_argument("--json-out")
     args = ap.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    embedder = load_embedder(None, backend=args.backend)
+    embedder = load(None, backend=args.backend)
     docs = list(itertools.islice(read_inputs([args.corpus]), args.docs))
     options = ChunkOptions(max_tokens=embedder.max_tokens - 2)
     texts = [p.text for d in docs if isinstance(d, RawDocument) for p in chunk(prepare(d).text, embedder.count_tokens, options)]

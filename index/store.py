@@ -60,7 +60,7 @@ class IndexStore:
                 f"but the model given is {embedder.name} (sha256 {embedder.checksum[:12]}…, {embedder.dimension} dimensions); "
                 f"use the same --model{' ' + info['path'] if info.get('path') else ''}, or build a new index with --index NEW_DIR"
             )
-        from index.encoders import vector_family
+        from index.embedding.backends import vector_family
 
         recorded, given = info.get("backend") or "torch", getattr(embedder, "backend", None) or "torch"
         if vector_family(recorded) != vector_family(given):

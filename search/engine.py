@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field, replace
 
 from corpus.cjk import has_cjk
 from index.database import in_batches
-from index.model_card import reads_cjk
+from index.embedding.languages import reads_cjk
 from search.dense import dense_search
 from search.errors import InvalidQuery
 from search.filters import Filters

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.encoders import BACKENDS
+from index.embedding import BACKENDS
 
 
 @pytest.fixture(scope="session")
@@ -12,7 +12,7 @@ def onnx_cache(tmp_path_factory):
     cache = tmp_path_factory.mktemp("dipsearch-cache")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("DIPSEARCH_CACHE", str(cache))
-        from index.embedder import load_embedder
+        from index.embedding import load
 
-        embedders = {b: load_embedder(None, backend=b) for b in BACKENDS}
+        embedders = {b: load(None, backend=b) for b in BACKENDS}
         yield cache, embedders

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.encoders import BACKENDS, DEFAULT_BACKEND, resolve_backend, vector_family
+from index.embedding import BACKENDS, DEFAULT_BACKEND, resolve_backend, vector_family
 from index.errors import ModelError, ModelMismatch
 from index.store import IndexStore
 from tests.fakes import FakeEmbedder

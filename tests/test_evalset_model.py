@@ -11,9 +11,9 @@ pytestmark = pytest.mark.model
 
 
 def test_from_qa_and_eval_with_the_real_model(tmp_path):
-    from index.embedder import load_embedder
+    from index.embedding import load
 
-    model = load_embedder()
+    model = load(backend="torch")
     store = build_index(tmp_path / "idx", model)
     assert build_from_qa(store, "qa").queries == 6
     report = evaluate_set(store, model, "qa", runs_dir=tmp_path / "runs")

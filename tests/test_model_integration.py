@@ -26,9 +26,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def model():
-    from index.embedder import load_embedder
+    from index.embedding import load
 
-    return load_embedder()
+    return load(backend="torch")
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +42,8 @@ def seeds_index(model, tmp_path_factory):
 
 
 def test_bundled_model_loads_with_verified_checksum(model):
-    from index.embedder import BUNDLED_MODEL_NAME, BUNDLED_MODEL_SHA256, weights_checksum
+    from index.embedding import BUNDLED_MODEL_NAME, BUNDLED_MODEL_SHA256
+    from index.embedding.checksum import weights_checksum
 
     assert model.name == BUNDLED_MODEL_NAME
     assert model.checksum == BUNDLED_MODEL_SHA256 == weights_checksum(model.folder)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.model_card import declared_languages, reads_cjk
+from index.embedding.languages import declared_languages, reads_cjk
 from search.engine import SearchRequest, search
 from tests.builders import build, raw
 from tests.fakes import FakeEmbedder
@@ -87,6 +87,6 @@ def test_the_note_reaches_the_cli_the_api_and_the_page(tmp_path, store):
 
 
 def test_the_bundled_model_declares_english():
-    from index.embedder import bundled_model_path
+    from index.embedding import bundled_model_path
 
     assert declared_languages(bundled_model_path()) == frozenset({"en"})

@@ -30,7 +30,7 @@ def local_ray(onnx_cache, monkeypatch):
 def test_ray_ingest_writes_the_same_index_as_a_local_one(local_ray, onnx_cache, tmp_path):
     from search.cli import app
     from index.store import IndexStore
-    from index.ray_embed import RayEmbedder
+    from index.embedding.ray_actor import RayEmbedder
 
     results = {}
     for engine in ("local", "ray"):

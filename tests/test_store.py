@@ -252,20 +252,21 @@ def test_save_clears_files_left_by_a_killed_writer(tmp_path, fake_embedder):
 
 def test_model_loading_errors_are_named(tmp_path, monkeypatch):
     """Checked before any model code runs, so these stay fast."""
-    import index.embedder as embedder
+    import index.embedding.registry as registry
+    from index.embedding import load
     from index.errors import ModelError
 
     with pytest.raises(ModelError, match="--model .*nowhere: no such folder; pass a local sentence-transformers model folder"):
-        embedder.load_embedder(tmp_path / "nowhere")
+        load(tmp_path / "nowhere")
     (tmp_path / "empty-model").mkdir()
     with pytest.raises(ModelError, match="is not a sentence-transformers model folder \\(no modules.json or config.json\\)"):
-        embedder.load_embedder(tmp_path / "empty-model")
+        load(tmp_path / "empty-model")
     (tmp_path / "empty-model" / "config.json").write_text("{}")
     with pytest.raises(ModelError, match="has no weights \\(model.safetensors or pytorch_model.bin\\)"):
-        embedder.load_embedder(tmp_path / "empty-model")
-    monkeypatch.setattr(embedder, "BUNDLED_MODEL_SHA256", "0" * 64)
+        load(tmp_path / "empty-model")
+    monkeypatch.setattr(registry, "BUNDLED_MODEL_SHA256", "0" * 64)
     with pytest.raises(ModelError, match="the bundled model's weights have sha256 53aa51172d14.*expected 0000.*reinstall it"):
-        embedder.load_embedder()
+        load(backend="torch")  # onnx would refuse it the same way, after memoising the checksum in the user's cache
 
 
 def test_document_changed_into_a_copy_of_another_loses_its_old_text(tmp_path, fake_embedder):

@@ -19,30 +19,16 @@ EXIT_ERROR, EXIT_SKIPPED = 1, 3
 
 @dataclass
 class Runtime:
-    """What commands need from outside: how to load a model. Tests put a fake one in `obj`."""
+    """What commands need from outside: how to load a model. Tests put a fake one in `obj`:
+    `load_embedder(source)` then stands in for every backend, behind the same policy."""
 
     load_embedder: Callable | None = None
 
     def embedder(self, model: Path | None, store=None, backend: str | None = None):
-        from index.embedder import load_embedder
+        from index.embedding import load
 
-        info = (store.model_info() or {}) if store is not None else {}
-        if model is None and store is not None:
-            recorded = info.get("path")
-            if recorded and Path(recorded).is_dir() and info.get("name") != "sentence-transformers/all-MiniLM-L6-v2":
-                model = Path(recorded)
-        if self.load_embedder is not None:
-            return self.load_embedder(model)
-        from index.encoders import resolve_backend
-        from index.errors import ModelError
-
-        chosen = resolve_backend(backend, info.get("backend"))
-        try:
-            return load_embedder(model, backend=chosen)
-        except ModelError:
-            if backend is not None or chosen != "onnx":
-                raise
-            return load_embedder(model, backend="torch")  # a model ONNX cannot run: torch gives the same vectors
+        stand_in = None if self.load_embedder is None else (lambda source, **_: self.load_embedder(source))
+        return load(model, backend, store.model_info() if store is not None else None, backends=stand_in)
 
 
 app = typer.Typer(

@@ -41,7 +41,7 @@ def ingest(
     embedder = runtime(ctx).embedder(model, store, backend)
     batching = {}
     if engine == "ray":
-        from index.ray_embed import RAY_BATCH_PASSAGES, RayEmbedder
+        from index.embedding.ray_actor import RAY_BATCH_PASSAGES, RayEmbedder
 
         embedder, batching = RayEmbedder(embedder), {"batch_passages": RAY_BATCH_PASSAGES}
     elif engine != "local":

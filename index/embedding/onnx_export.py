@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from index.embedding.cache import export_dir
+from index.embedding.errors import OnnxCannotRun
 from index.errors import ModelError
 
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
@@ -27,7 +29,7 @@ def export_onnx(folder: Path, dest: Path) -> Path:
         hf_logging.disable_progress_bar()
         hf_logging.set_verbosity_error()
     except ImportError as exc:
-        raise ModelError("exporting the model to ONNX needs torch and transformers; install them, or use --backend torch") from exc
+        raise OnnxCannotRun("exporting the model to ONNX needs torch and transformers; install them, or use --backend torch") from exc
 
     class _Transformer(torch.nn.Module):
         def __init__(self, model):
@@ -40,19 +42,23 @@ def export_onnx(folder: Path, dest: Path) -> Path:
     try:
         model = AutoModel.from_pretrained(str(folder), attn_implementation="eager")
     except Exception as exc:  # transformers raises many kinds
-        raise ModelError(f"cannot load the model in {folder} for ONNX export: {exc}; use --backend torch") from exc
+        raise OnnxCannotRun(f"cannot load the model in {folder} for ONNX export: {exc}; use --backend torch") from exc
     model.eval()
     sample = torch.ones((2, 16), dtype=torch.long)
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(f"{dest.name}.{os.getpid()}.tmp")
     import warnings
 
-    with torch.no_grad(), warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        torch.onnx.export(_Transformer(model), (sample, sample, torch.zeros_like(sample)), str(tmp),
-                          input_names=list(INPUTS), output_names=["last_hidden_state"],
-                          dynamic_axes={n: {0: "batch", 1: "sequence"} for n in (*INPUTS, "last_hidden_state")},
-                          opset_version=OPSET, dynamo=False)
+    try:
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            torch.onnx.export(_Transformer(model), (sample, sample, torch.zeros_like(sample)), str(tmp),
+                              input_names=list(INPUTS), output_names=["last_hidden_state"],
+                              dynamic_axes={n: {0: "batch", 1: "sequence"} for n in (*INPUTS, "last_hidden_state")},
+                              opset_version=OPSET, dynamo=False)
+    except Exception as exc:  # an architecture the tracer cannot follow: torch itself still runs it
+        tmp.unlink(missing_ok=True)
+        raise OnnxCannotRun(f"cannot export the model in {folder} to ONNX: {exc}; use --backend torch") from exc
     os.replace(tmp, dest)
     return dest
 
@@ -81,8 +87,6 @@ def quantize_int8(src: Path, dest: Path, keep_ffn_output_fp32: bool = True, per_
 
 def ensure_export(folder: Path, checksum: str, int8: bool) -> Path:
     """The cached ONNX file for these weights, exporting (and quantising) on first use."""
-    from index.encoders.cache import export_dir
-
     base = export_dir(checksum)
     fp32 = base / "model.onnx"
     if not fp32.is_file():

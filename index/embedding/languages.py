@@ -1,4 +1,4 @@
-"""What a model folder's card (README.md front matter, as on the Hugging Face hub) declares about the model."""
+"""What a model folder's card (README.md front matter, as on the Hugging Face hub) declares about its languages."""
 from __future__ import annotations
 
 import re

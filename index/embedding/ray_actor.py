@@ -8,7 +8,8 @@ Where it runs: `ray.init(address=RAY_ADDRESS)` when that variable is set (a clus
 local Ray instance. On a cluster every node needs dipsearch installed (same version), or pass a
 `runtime_env`. Devices are chosen automatically: when the cluster has GPUs, each actor takes one
 and runs torch on CUDA (fp32 vectors, compatible with the ONNX fp32 backend); otherwise each
-actor takes `cpus_per_actor` CPUs and runs the requested backend with that many threads.
+actor takes `cpus_per_actor` CPUs and runs the driver's backend with that many threads. Each actor
+loads its model through the one policy, `index.embedding.load` (see `worker_backend`).
 """
 from __future__ import annotations
 
@@ -27,19 +28,11 @@ class _Encode:
 
     def __init__(self, model: str | None, backend: str, threads: int, device: str):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        from index.embedder import SentenceTransformerEmbedder, load_embedder
+        from index.embedding.policy import load, worker_backend
 
-        if device == "cuda":
-            self.embedder = SentenceTransformerEmbedder(model, device="cuda")
-        elif backend == "torch":
-            import torch
-
-            torch.set_num_threads(threads)
-            self.embedder = load_embedder(model, backend="torch")
-        else:
-            from index.encoders.onnx import OnnxEmbedder
-
-            self.embedder = OnnxEmbedder(model, int8=backend == "onnx-int8", threads=threads)
+        # The backend is named explicitly, so the policy never swaps it: the vectors must be the driver's.
+        gpu = device == "cuda"
+        self.embedder = load(model, worker_backend(backend, gpu), threads=None if gpu else threads, device=device)
 
     def __call__(self, batch: dict) -> dict:
         texts = [str(t) for t in batch["text"]]
@@ -93,13 +86,16 @@ class RayEmbedder:
     def embed(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
         import ray.data
 
+        from index.embedding.identity import ModelIdentity
+
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         if not len(texts):
             return out
         # Sorted by length, so each batch pads little; rows carry their place back.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         ds = ray.data.from_items([{"row": i, "text": texts[i]} for i in order], override_num_blocks=max(1, self.actors * 4))
-        model = str(self.folder) if self.folder and not _is_bundled(self.local) else None
+        # The bundled model is found by each worker itself (its install may sit elsewhere); any other by folder.
+        model = str(self.folder) if self.folder and not ModelIdentity.of(self.local).bundled else None
         ds = ds.map_batches(_Encode, batch_size=self.batch_size, batch_format="numpy",
                             compute=ray.data.ActorPoolStrategy(size=self.actors),
                             fn_constructor_kwargs={"model": model, "backend": self.backend, "threads": self.cpus_per_actor, "device": self.device},
@@ -109,9 +105,3 @@ class RayEmbedder:
             if progress:
                 progress(len(batch["row"]))
         return out
-
-
-def _is_bundled(local) -> bool:
-    from index.embedder import BUNDLED_MODEL_NAME
-
-    return getattr(local, "name", None) == BUNDLED_MODEL_NAME

