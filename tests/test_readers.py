@@ -214,5 +214,5 @@ def test_ingest_help_lists_the_registered_formats():
     from corpus.readers import formats
     from search.cli import app
 
-    result = CliRunner().invoke(app, ["ingest", "--help"], terminal_width=200)
+    result = CliRunner().invoke(app, ["ingest", "--help"], env={"COLUMNS": "200"})
     assert result.exit_code == 0 and f"({formats()})" in " ".join(result.output.split())
