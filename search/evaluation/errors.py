@@ -6,7 +6,7 @@ class EvalSetError(InvalidInput):
     """An evaluation set is missing, already exists, or cannot do what was asked."""
 
 
-class EvalSetNotFound(EvalSetError, NotFound):
+class EvalSetNotFound(NotFound, EvalSetError):
     def __init__(self, name: str, known: list[str]):
         listing = f"; sets in this index: {', '.join(known)}" if known else "; this index has none yet"
         super().__init__(
