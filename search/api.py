@@ -27,11 +27,10 @@ ENGINES = ("local", "ray")
 
 
 def load_model(store, model: Path | None = None, backend: str | None = None):
-    """The embedder for `store`: the given model folder, else the index's own; backend by the index's vectors.
-    This is the one loading policy (recorded model, onnx falling back to torch); it lives in the CLI runtime today."""
-    from search.cli.app import Runtime
+    """The embedder for `store`: the given model folder, else the index's own; backend by the index's vectors."""
+    from search.loading import load_for_index
 
-    return Runtime().embedder(model, store, backend)
+    return load_for_index(store, model, backend)
 
 
 def run_search(store, embedder, request, fold: bool):
