@@ -25,7 +25,7 @@ def serve(
     from search.web.app import create_app
 
     idx = open_index(ctx, index, model, backend)
-    web = create_app(idx, preload=True) if not lexical_only else create_app(idx.store, None)
+    web = create_app(idx.store if lexical_only else idx, preload=not lexical_only)  # a bare store: no model, lexical only
     if host not in ("127.0.0.1", "localhost", "::1"):
         err_console().print(f"[yellow]warning:[/] listening on {host}: anyone who can reach it can read the index")
     err_console().print(f"dipsearch: serving {index} on http://{'[' + host + ']' if ':' in host else host}:{port}/  (Ctrl-C stops)")
