@@ -1,7 +1,9 @@
-"""Which model an index is searched with, and loading it: the policy the CLI, the web and the Python API share.
+"""Loading the model for the Python API (`search.api.load_model`) without importing the CLI.
 
-The index's recorded model folder is used unless another is given; the backend follows the index's
-vectors (`index.encoders.resolve_backend`), and a model ONNX cannot run falls back to torch (same vectors).
+The same policy as the CLI's `Runtime.embedder`: the index's recorded model folder unless another is given;
+the backend follows the index's vectors, and a model ONNX cannot run falls back to torch (same vectors).
+Where `index.embedding.load(model, backend, recorded)` exists (the embedding package), that one function
+replaces this module: `load_model` then calls it directly.
 """
 from __future__ import annotations
 

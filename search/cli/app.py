@@ -24,11 +24,25 @@ class Runtime:
     load_embedder: Callable | None = None
 
     def embedder(self, model: Path | None, store=None, backend: str | None = None):
-        from search.loading import load_for_index, model_folder
+        from index.embedder import load_embedder
 
+        info = (store.model_info() or {}) if store is not None else {}
+        if model is None and store is not None:
+            recorded = info.get("path")
+            if recorded and Path(recorded).is_dir() and info.get("name") != "sentence-transformers/all-MiniLM-L6-v2":
+                model = Path(recorded)
         if self.load_embedder is not None:
-            return self.load_embedder(model_folder(store, model))
-        return load_for_index(store, model, backend)
+            return self.load_embedder(model)
+        from index.encoders import resolve_backend
+        from index.errors import ModelError
+
+        chosen = resolve_backend(backend, info.get("backend"))
+        try:
+            return load_embedder(model, backend=chosen)
+        except ModelError:
+            if backend is not None or chosen != "onnx":
+                raise
+            return load_embedder(model, backend="torch")  # a model ONNX cannot run: torch gives the same vectors
 
 
 app = typer.Typer(
