@@ -1,11 +1,72 @@
-"""Named exceptions shared by every layer. Each message says what to do next."""
+"""Named exceptions shared by every layer. Each message says what to do next.
+
+Every error belongs to one category, which carries what a front end needs: the HTTP status and the
+exit status. Messages about an option name the library's **field** (`since`, `k`, `per_doc`), never a
+command-line flag: a message built with `fields=` keeps a template, and each front end words it with
+its own names for the fields (`worded`): the CLI with its flags (`--since`), the web with its form's
+labels (*From*). `str(error)` names the fields themselves.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
 
 
 class DipsearchError(Exception):
     """Base class: anything the front ends turn into one clear message."""
 
+    status = 400  # HTTP status of a response carrying this error
+    exit_code = 1  # exit status of a command ending with it
 
-class InputProblem(DipsearchError):
+    def __init__(self, message: str = "", *, fields: Iterable[str] = (), **values):
+        """`message` is plain text, or with `fields` a template: `{since}` stands for the field's name in
+        the front end's words, and `values` fill the other placeholders (user input never becomes a template)."""
+        self.template = message
+        self.fields = tuple(fields)
+        self.values = values
+        super().__init__(self.worded())
+
+    @property
+    def field(self) -> str | None:
+        """The (first) field the message is about, if any."""
+        return self.fields[0] if self.fields else None
+
+    def worded(self, names: Mapping[str, str] | Callable[[str], str] | None = None) -> str:
+        """The message with each field called by `names` (a mapping or a function; unnamed fields keep their own name)."""
+        if not self.fields and not self.values:
+            return self.template
+        if callable(names):
+            name_of = names
+        else:
+            mapping = names or {}
+            name_of = lambda f: mapping.get(f, f)  # noqa: E731
+        return self.template.format_map({**self.values, **{f: name_of(f) for f in self.fields}})
+
+
+class NotFound(DipsearchError):
+    """What was asked for (an index, a document, a passage, an evaluation set) does not exist."""
+
+    status = 404
+
+
+class InvalidInput(DipsearchError):
+    """The input or one of its options is not usable."""
+
+    status = 400
+
+
+class Conflict(DipsearchError):
+    """The request contradicts the index's state (another model's vectors, a name already taken)."""
+
+    status = 409
+
+
+class Unavailable(DipsearchError):
+    """Something needed is missing or broken here (a model that will not load, a damaged index, an optional package)."""
+
+    status = 503
+
+
+class InputProblem(InvalidInput):
     """One input (a file, or a line of a file) could not be read; the rest of the batch goes on."""
 
     def __init__(self, origin: str, reason: str):
@@ -14,5 +75,5 @@ class InputProblem(DipsearchError):
         super().__init__(f"{origin}: {reason}")
 
 
-class FieldMappingError(DipsearchError):
+class FieldMappingError(InvalidInput):
     """A --field option is not of the form NAME=COLUMN."""

@@ -11,7 +11,7 @@ import io
 import json
 import os
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +19,6 @@ from corpus.documents import METADATA_FIELDS, RawDocument
 from corpus.errors import FieldMappingError, InputProblem
 
 TEXT_SUFFIXES = (".txt", ".md")
-RECORD_SUFFIXES = (".jsonl", ".jsonl.gz", ".csv")
 SIDECAR_SUFFIX = ".meta.json"
 FOLDER_METADATA = "metadata.csv"
 INDEX_DATABASE = "dipsearch.sqlite"  # marks a dipsearch index folder: never read as documents
@@ -53,8 +52,10 @@ def parse_field_map(pairs: Iterable[str]) -> dict[str, str]:
 
 
 def _suffix(path: Path) -> str:
+    """The file's format suffix: the longest registered one its name ends with (.jsonl.gz before .gz), else its last."""
     name = path.name.lower()
-    return ".jsonl.gz" if name.endswith(".jsonl.gz") else path.suffix.lower()
+    known = [s for s in READERS if name.endswith(s)]
+    return max(known, key=len) if known else path.suffix.lower()
 
 
 def _is_sidecar(path: Path) -> bool:
@@ -96,14 +97,20 @@ def read_inputs(paths: Iterable[str | Path], options: ReadOptions = ReadOptions(
             continue
         file, root = item
         suffix = _suffix(file)
-        if suffix in TEXT_SUFFIXES:
-            yield _read_text_file(file, root, options, folder_metadata)
-        elif suffix in (".jsonl", ".jsonl.gz"):
-            yield from _read_jsonl(file, options)
-        elif suffix == ".csv":
-            yield from _read_csv(file, options)
+        reader = READERS.get(suffix)
+        if reader is None:
+            yield unsupported(file, suffix)
         else:
-            yield InputProblem(str(file), f"unsupported file type {suffix or '(none)'!r}; dipsearch reads .txt .md .jsonl .jsonl.gz .csv")
+            yield from reader(file, root, options, folder_metadata)
+
+
+def formats() -> str:
+    """The suffixes dipsearch reads, for help texts and messages: '.txt .md .jsonl .jsonl.gz .csv'."""
+    return " ".join(READERS)
+
+
+def unsupported(file: Path, suffix: str) -> InputProblem:
+    return InputProblem(str(file), f"unsupported file type {suffix or '(none)'!r}; dipsearch reads {formats()}")
 
 
 # ---------------------------------------------------------------- plain text files
@@ -283,3 +290,29 @@ def _read_csv(file: Path, options: ReadOptions) -> Iterator[RawDocument | InputP
             yield doc
     except csv.Error as exc:
         yield InputProblem(f"{file}:{reader.line_num}", f"malformed CSV ({exc}); the rows before it were read")
+
+
+# ---------------------------------------------------------------- the registry: suffix -> reader
+# Each reader takes (file, root it was found under, options, per-folder metadata cache) and yields
+# documents or problems. The order here is the order of the --help list.
+Reader = Callable[[Path, Path, ReadOptions, dict], Iterator[RawDocument | InputProblem]]
+
+
+def _text_reader(file: Path, root: Path, options: ReadOptions, folder_cache: dict) -> Iterator[RawDocument | InputProblem]:
+    yield _read_text_file(file, root, options, folder_cache)
+
+
+def _jsonl_reader(file: Path, root: Path, options: ReadOptions, folder_cache: dict) -> Iterator[RawDocument | InputProblem]:
+    return _read_jsonl(file, options)
+
+
+def _csv_reader(file: Path, root: Path, options: ReadOptions, folder_cache: dict) -> Iterator[RawDocument | InputProblem]:
+    return _read_csv(file, options)
+
+
+READERS: dict[str, Reader] = {
+    **{suffix: _text_reader for suffix in TEXT_SUFFIXES},
+    ".jsonl": _jsonl_reader,
+    ".jsonl.gz": _jsonl_reader,
+    ".csv": _csv_reader,
+}

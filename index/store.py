@@ -115,10 +115,10 @@ class IndexStore:
     def reindex(self, index_type: str) -> dict:
         """Rebuild the vector index from SQLite as `index_type` (flat, ivf, hnsw or auto) and save."""
         from index.ann import TYPES
-        from index.errors import IndexFormatError
+        from corpus.errors import InvalidInput
 
         if index_type not in (*TYPES, "auto"):
-            raise IndexFormatError(f"--type {index_type}: unknown index type; choose auto, {', '.join(TYPES)}")
+            raise InvalidInput("{index_type} {value}: unknown index type; choose auto, {types}", fields=("index_type",), value=index_type, types=", ".join(TYPES))
         with self.db.transaction():
             self.db.set_setting("index_type", index_type)
         info = self.model_info()

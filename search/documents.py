@@ -23,3 +23,22 @@ def get_document(store, doc_id: str) -> dict:
         "text": row["text"],
         "passages": [dict(p) for p in store.db.passages_of(doc_id)],
     }
+
+
+def list_documents(store, filters, limit: int | None = None, offset: int = 0) -> list[dict]:
+    """Documents matching `filters`, oldest first and undated last, with their passage counts."""
+    where, params = filters.sql()
+    rows = store.db.conn.execute(
+        f"""SELECT d.doc_id, d.title, d.date, d.source, d.speaker, d.lang, d.url, d.provenance,
+                   (SELECT count(*) FROM passages p WHERE p.doc_id = d.doc_id) AS passages
+            FROM documents d WHERE {where} ORDER BY d.date IS NULL, d.date, d.doc_id LIMIT ? OFFSET ?""",
+        [*params, -1 if limit is None else limit, offset],
+    )
+    out = []
+    for row in rows:
+        provenance = json.loads(row["provenance"] or "{}")
+        out.append({"doc_id": row["doc_id"], "title": row["title"], "date": row["date"],
+                    "date_status": provenance.get("date", "given") if row["date"] else "unknown",
+                    "source": row["source"], "speaker": row["speaker"], "lang": row["lang"], "url": row["url"],
+                    "passages": row["passages"]})
+    return out

@@ -35,11 +35,11 @@ class SearchRequest:
         if len(self.query) > MAX_QUERY_CHARS:
             raise InvalidQuery(f"the query is {len(self.query)} characters; the limit is {MAX_QUERY_CHARS}")
         if self.mode not in MODES:
-            raise InvalidQuery(f"mode {self.mode!r} is not one of {', '.join(MODES)}")
+            raise InvalidQuery("{mode} {value!r} is not one of {modes}", fields=("mode",), value=self.mode, modes=", ".join(MODES))
         if not 1 <= self.k <= MAX_K:
-            raise InvalidQuery(f"-k {self.k} is out of range; use 1 to {MAX_K}")
+            raise InvalidQuery("{k} {value} is out of range; use 1 to {most}", fields=("k",), value=self.k, most=MAX_K)
         if self.per_doc < 1:
-            raise InvalidQuery(f"--per-doc {self.per_doc} must be at least 1")
+            raise InvalidQuery("{per_doc} {value} must be at least 1", fields=("per_doc",), value=self.per_doc)
 
     @property
     def needs_embedder(self) -> bool:

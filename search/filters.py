@@ -11,19 +11,20 @@ _DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 
 
 def parse_bound(value: str | None, end: bool, name: str) -> str | None:
-    """'2019' / '2019-05' / '2019-05-11' -> an ISO day; a bare year or month covers all of it."""
+    """'2019' / '2019-05' / '2019-05-11' -> an ISO day; a bare year or month covers all of it. `name` is the
+    field (since, until) that errors are about."""
     if value is None or not value.strip():
         return None
     m = _DATE.fullmatch(value.strip())
     if not m:
-        raise InvalidQuery(f"{name} {value!r} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD (e.g. {name} 2019-05)")
+        raise InvalidQuery("{%s} {value!r} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD (e.g. {%s} 2019-05)" % (name, name), fields=(name,), value=value)
     year, month, day = int(m[1]), int(m[2] or (12 if end else 1)), m[3]
     if not 1 <= month <= 12:
-        raise InvalidQuery(f"{name} {value!r}: month must be 1-12")
+        raise InvalidQuery("{%s} {value!r}: month must be 1-12" % name, fields=(name,), value=value)
     last = calendar.monthrange(year, month)[1]
     day = int(day) if day else (last if end else 1)
     if not 1 <= day <= last:
-        raise InvalidQuery(f"{name} {value!r}: day must be 1-{last}")
+        raise InvalidQuery("{%s} {value!r}: day must be 1-{last}" % name, fields=(name,), value=value, last=last)
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
@@ -38,9 +39,9 @@ class Filters:
 
     @classmethod
     def build(cls, since=None, until=None, sources=(), speakers=(), langs=(), include_undated=False) -> "Filters":
-        lo, hi = parse_bound(since, False, "--since"), parse_bound(until, True, "--until")
+        lo, hi = parse_bound(since, False, "since"), parse_bound(until, True, "until")
         if lo and hi and lo > hi:
-            raise InvalidQuery(f"--since {since} is after --until {until}; swap them")
+            raise InvalidQuery("{since} {lo} is after {until} {hi}; swap them", fields=("since", "until"), lo=since, hi=until)
         clean = lambda values: tuple(v.strip() for v in values or () if v and v.strip())
         return cls(lo, hi, clean(sources), clean(speakers), tuple(v.lower() for v in clean(langs)), include_undated)
 

@@ -24,11 +24,9 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("corpus", "index", "search")
 LAYER = {"corpus": 0, "index": 1, "search": 2}  # a module may import only its own layer or a lower one
 
-# The one known circle, search.web.app <-> search.web.pages (pages imports app's status_for inside a
-# route, app imports the route modules in create_app; judging and talking join it through pages).
-# Another helper is removing it (issue 10, façade/front ends). Allowed like an xfail: this one edge is
-# left out of the circle check while it exists; once it is gone the test fails until it is deleted here.
-KNOWN_BACK_EDGES: set[tuple[str, str]] = {("search.web.pages", "search.web.app")}
+# Back-edges allowed while a known circle is being removed (none now). An entry that no longer exists
+# fails the test, so the list cannot go stale.
+KNOWN_BACK_EDGES: set[tuple[str, str]] = set()
 
 
 def module_name(path: Path) -> str:

@@ -195,3 +195,24 @@ def test_an_index_folder_is_never_read_as_documents(tmp_path):
     assert list(docs) == ["a"] and problems == {}
     docs, problems = _read(index)
     assert docs == {} and problems == {str(index): "is a dipsearch index folder, not documents; give the folder of your documents"}
+
+
+def test_the_reader_registry_names_every_format_once(tmp_path):
+    from corpus.readers import READERS, formats, read_inputs
+
+    assert formats() == ".txt .md .jsonl .jsonl.gz .csv" == " ".join(READERS)
+    (tmp_path / "a.JSONL.GZ").write_bytes(__import__("gzip").compress(b'{"id": "g1", "text": "Grain talks resume."}\n'))
+    (tmp_path / "b.gz").write_bytes(b"x")
+    items = list(read_inputs([tmp_path]))
+    assert [getattr(i, "doc_id", None) for i in items] == ["g1", None]
+    assert items[1].reason == f"unsupported file type '.gz'; dipsearch reads {formats()}"
+
+
+def test_ingest_help_lists_the_registered_formats():
+    from typer.testing import CliRunner
+
+    from corpus.readers import formats
+    from search.cli import app
+
+    result = CliRunner().invoke(app, ["ingest", "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0 and f"({formats()})" in " ".join(result.output.split())

@@ -127,31 +127,40 @@ def test_hostile_lexical_queries_do_not_fail(store, fake_embedder, query):
     assert fts_query("?!") is None
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    (dict(query="  "), "the query is empty"),
-    (dict(query="x" * 2001), "the query is 2001 characters; the limit is 2000"),
-    (dict(query="river", mode="fuzzy"), "mode 'fuzzy' is not one of hybrid, dense, lexical"),
-    (dict(query="river", k=0), "-k 0 is out of range; use 1 to 1000"),
-    (dict(query="river", per_doc=0), "--per-doc 0 must be at least 1"),
+@pytest.mark.parametrize("kwargs, message, cli_message", [
+    (dict(query="  "), "the query is empty", "the query is empty"),
+    (dict(query="x" * 2001), "the query is 2001 characters; the limit is 2000", "the query is 2001 characters; the limit is 2000"),
+    (dict(query="river", mode="fuzzy"), "mode 'fuzzy' is not one of hybrid, dense, lexical", "--mode 'fuzzy' is not one of hybrid, dense, lexical"),
+    (dict(query="river", k=0), "k 0 is out of range; use 1 to 1000", "-k 0 is out of range; use 1 to 1000"),
+    (dict(query="river", per_doc=0), "per_doc 0 must be at least 1", "--per-doc 0 must be at least 1"),
 ])
-def test_invalid_requests(store, fake_embedder, kwargs, message):
-    with pytest.raises(InvalidQuery, match=message):
+def test_invalid_requests(store, fake_embedder, kwargs, message, cli_message):
+    """The library names fields (k, per_doc); the CLI words the same error with its flags."""
+    from search.cli.app import cli_message as worded_for_cli
+
+    with pytest.raises(InvalidQuery, match=message) as caught:
         search(store, fake_embedder, SearchRequest(**kwargs))
+    assert str(caught.value).startswith(message) and worded_for_cli(caught.value).startswith(cli_message)
 
 
 def test_date_bounds():
-    assert parse_bound("2019", False, "--since") == "2019-01-01"
-    assert parse_bound("2019", True, "--until") == "2019-12-31"
-    assert parse_bound("2020-02", True, "--until") == "2020-02-29"
-    assert parse_bound("2020-2-3", False, "--since") == "2020-02-03"
-    with pytest.raises(InvalidQuery, match="--since 'last week' is not a date; use YYYY, YYYY-MM or YYYY-MM-DD"):
+    from search.cli.app import cli_message
+
+    assert parse_bound("2019", False, "since") == "2019-01-01"
+    assert parse_bound("2019", True, "until") == "2019-12-31"
+    assert parse_bound("2020-02", True, "until") == "2020-02-29"
+    assert parse_bound("2020-2-3", False, "since") == "2020-02-03"
+    with pytest.raises(InvalidQuery, match="^since 'last week' is not a date; use YYYY, YYYY-MM or YYYY-MM-DD") as caught:
         Filters.build(since="last week")
+    assert caught.value.field == "since"
+    assert cli_message(caught.value) == "--since 'last week' is not a date; use YYYY, YYYY-MM or YYYY-MM-DD (e.g. --since 2019-05)"
     with pytest.raises(InvalidQuery, match="month must be 1-12"):
         Filters.build(until="2020-13")
     with pytest.raises(InvalidQuery, match="day must be 1-29"):
         Filters.build(until="2020-02-30")
-    with pytest.raises(InvalidQuery, match="--since 2021 is after --until 2020; swap them"):
+    with pytest.raises(InvalidQuery, match="^since 2021 is after until 2020; swap them") as caught:
         Filters.build(since="2021", until="2020")
+    assert caught.value.fields == ("since", "until") and cli_message(caught.value) == "--since 2021 is after --until 2020; swap them"
 
 
 def test_reciprocal_rank_fusion():

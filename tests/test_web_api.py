@@ -77,9 +77,9 @@ def test_per_doc_caps_passages_of_one_document(client):
     ({"q": "a", "k": 101}, 422, "k: Input should be less than or equal to 100"),
     ({"q": "a", "k": "ten"}, 422, "k: Input should be a valid integer, unable to parse string as an integer"),
     ({"q": "a", "mode": "fuzzy"}, 422, "mode: Input should be 'hybrid', 'dense' or 'lexical'"),
-    ({"q": "a", "since": "2019-13"}, 400, "--since '2019-13': month must be 1-12"),
-    ({"q": "a", "since": "last week"}, 400, "--since 'last week' is not a date; use YYYY, YYYY-MM or YYYY-MM-DD (e.g. --since 2019-05)"),
-    ({"q": "a", "since": "2024", "until": "2020"}, 400, "--since 2024 is after --until 2020; swap them"),
+    ({"q": "a", "since": "2019-13"}, 400, "since '2019-13': month must be 1-12"),
+    ({"q": "a", "since": "last week"}, 400, "since 'last week' is not a date; use YYYY, YYYY-MM or YYYY-MM-DD (e.g. since 2019-05)"),
+    ({"q": "a", "since": "2024", "until": "2020"}, 400, "since 2024 is after until 2020; swap them"),
 ])
 def test_bad_parameters_are_clear_4xx_errors(client, params, status, message):
     r = client.get("/api/search", params=params)

@@ -89,7 +89,7 @@ def test_bad_date_shows_an_error_box(page, base_url):
     page.fill("#since", "2019-13")
     page.press("#since", "Enter")
     page.wait_for_load_state("domcontentloaded")
-    assert page.locator(".error").inner_text() == "Can't do that: --since '2019-13': month must be 1-12"
+    assert page.locator(".error").inner_text() == "Can't do that: From '2019-13': month must be 1-12"
 
 
 def test_open_a_document_with_the_passage_in_place(page, base_url):

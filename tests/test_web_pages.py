@@ -72,7 +72,7 @@ def test_query_text_is_escaped_too(client):
 def test_bad_date_shows_an_error_box_with_the_form(client):
     r = client.get("/?q=river&since=2019-13")
     assert r.status_code == 400
-    assert """<div class="error" role="alert"><strong>Can't do that:</strong> --since &#39;2019-13&#39;: month must be 1-12</div>""" in r.text
+    assert """<div class="error" role="alert"><strong>Can't do that:</strong> From &#39;2019-13&#39;: month must be 1-12</div>""" in r.text
     assert 'name="q"' in r.text
 
 

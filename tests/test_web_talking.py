@@ -47,7 +47,7 @@ def test_talking_points_filters_and_topic(client):
 def test_talking_points_bad_parameters(client, params, message):
     r = client.get("/api/talking-points", params=params)
     assert (r.status_code, r.json()) == (422, {"error": message})
-    assert client.get("/api/talking-points", params={"until": "2020-02-30"}).json() == {"error": "--until '2020-02-30': day must be 1-29"}
+    assert client.get("/api/talking-points", params={"until": "2020-02-30"}).json() == {"error": "until '2020-02-30': day must be 1-29"}
 
 
 def test_search_hits_say_where_else_it_was_said_and_fold(client):
@@ -79,7 +79,7 @@ def test_talking_points_page_has_a_timeline_per_cluster(client):
 
 def test_talking_points_page_error_box(client):
     r = client.get("/talking-points?since=soon")
-    assert r.status_code == 400 and "--since &#39;soon&#39; is not a date" in r.text
+    assert r.status_code == 400 and "From &#39;soon&#39; is not a date" in r.text
 
 
 def test_similar_page_marks_shared_words(client):

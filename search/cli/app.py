@@ -54,16 +54,30 @@ def err_console() -> Console:
     return Console(stderr=True, highlight=False)
 
 
+# Library errors name fields; the CLI words each with its flag (or argument). Default: --field-name.
+FLAGS = {"k": "-k", "index_type": "--type", "passage_id": "PASSAGE_ID", "query": "QUERY", "format": "--format",
+         "field_map": "--field", "spokespeople": "--spokesperson", "run_files": "--run", "stat_test": "--test"}
+
+
+def flag(field: str) -> str:
+    """The command-line name of a library field: per_doc -> --per-doc, k -> -k."""
+    return FLAGS.get(field, "--" + field.replace("_", "-"))
+
+
+def cli_message(exc: DipsearchError) -> str:
+    return exc.worded(flag)
+
+
 def edge(command):
-    """Turn library errors into one clear line on stderr and a non-zero exit; never a traceback."""
+    """Turn library errors into one clear line on stderr (fields worded as flags) and the error's exit status; never a traceback."""
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         try:
             return command(*args, **kwargs)
         except DipsearchError as exc:
-            err_console().print(f"[red]error:[/] {exc}", soft_wrap=True)
-            raise typer.Exit(EXIT_ERROR) from None
+            err_console().print(f"[red]error:[/] {cli_message(exc)}", soft_wrap=True)
+            raise typer.Exit(getattr(exc, "exit_code", EXIT_ERROR)) from None
         except KeyboardInterrupt:
             err_console().print("interrupted: everything committed so far is kept; run the same command again to finish")
             raise typer.Exit(130) from None
@@ -75,6 +89,14 @@ def open_store(index: Path, create: bool = False):
     from index.store import IndexStore
 
     return IndexStore.open(index, create=create)
+
+
+def open_index(ctx: typer.Context, index: Path, model: Path | None = None, backend: str | None = None, create: bool = False):
+    """The façade over the index folder; the model loads through this runtime on first need."""
+    from search.api import Index
+
+    rt = runtime(ctx)
+    return Index.open(index, create=create, loader=lambda store: rt.embedder(model, store, backend))
 
 
 def print_json(data) -> None:

@@ -8,8 +8,9 @@ import typer
 from rich.console import Console
 
 from corpus.errors import InputProblem
+from corpus.readers import formats
 from search.cli.app import (DEFAULT_INDEX, EXIT_SKIPPED, BackendOpt, IndexOpt, JsonOpt, ModelOpt, app, edge, err_console,
-                            open_store, print_json, runtime)
+                            open_index, print_json)
 from search.cli.progress import progress_bar
 
 # ------------------------------------------------------------------ ingest
@@ -17,7 +18,7 @@ from search.cli.progress import progress_bar
 @edge
 def ingest(
     ctx: typer.Context,
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt .md .jsonl .jsonl.gz .csv); folders are read recursively.")],
+    paths: Annotated[list[Path], typer.Argument(help=f"Files or folders ({formats()}); folders are read recursively.")],
     index: IndexOpt = DEFAULT_INDEX,
     model: ModelOpt = None,
     backend: BackendOpt = None,
@@ -33,21 +34,12 @@ def ingest(
     Unchanged documents are skipped, changed ones replaced. Exit status: 0 all read, 3 some
     inputs were skipped (each is named on stderr), 1 nothing could be done.
     """
-    from corpus.readers import ReadOptions, parse_field_map, read_inputs
-    from index.ingest import Ingestor
+    from corpus.readers import parse_field_map
 
-    options = ReadOptions(field_map=parse_field_map(field), max_doc_bytes=int(max_doc_mb * 1024 * 1024))
-    store = open_store(index, create=True)
-    embedder = runtime(ctx).embedder(model, store, backend)
-    batching = {}
-    if engine == "ray":
-        from index.embedding.ray_actor import RAY_BATCH_PASSAGES, RayEmbedder
-
-        embedder, batching = RayEmbedder(embedder), {"batch_passages": RAY_BATCH_PASSAGES}
-    elif engine != "local":
+    if engine not in ("local", "ray"):
         raise typer.BadParameter(f"{engine!r}: choose local or ray", param_hint="--engine")
-    if batch is not None:
-        batching["batch_passages"] = batch
+    field_map = parse_field_map(field)
+    idx = open_index(ctx, index, model, backend, create=True)
     err = err_console()
     progress = progress_bar(quiet=as_json)
 
@@ -55,22 +47,21 @@ def ingest(
         progress.console.print(f"[yellow]skipped[/] {problem.origin}: {problem.reason}", soft_wrap=True)
 
     with progress:
-        docs = progress.add_task("documents read", total=None)
-        passages = progress.add_task("passages embedded", total=None)
-        ingestor = Ingestor(store, embedder, on_problem=on_problem, overlap=True, **batching,
-                            on_progress=lambda event, n: progress.advance(docs if event == "document" else passages, n))
-        for item in read_inputs(paths, options):
-            ingestor.add(item)
-        report = ingestor.finish()
-    from search.talking_points.refresh import refresh_after_ingest
+        tasks = {"document": progress.add_task("documents read", total=None), "passages": progress.add_task("passages embedded", total=None)}
 
-    tp_report = refresh_after_ingest(store, embedder, compute=talking_points)
+        def on_progress(event: str, n: int) -> None:
+            if event not in tasks:
+                tasks[event] = progress.add_task("passages split into sentences (talking points)", total=None)
+            progress.advance(tasks[event], n)
+
+        summary = idx.ingest(paths, field_map=field_map, max_doc_mb=max_doc_mb, talking_points=talking_points, engine=engine,
+                             batch=batch, on_progress=on_progress, on_problem=on_problem)
+    report, tp_report, counts = summary.report, summary.talking_points, summary.counts
     for origin, notice in report.notices:
         err.print(f"[dim]note[/] {origin}: {notice}", soft_wrap=True)
     if as_json:
-        print_json({"index": str(index), **report.as_dict(), **store.db.counts(), **({"talking_points": tp_report.as_dict()} if tp_report else {})})
+        print_json({**summary.as_dict(), "index": str(index)})
     else:
-        counts = store.db.counts()
         typer.echo(
             f"{report.added} added, {report.updated} changed, {report.metadata_updated} metadata-only, {report.unchanged} unchanged, "
             f"{len(report.duplicates)} duplicates stored once, {report.skipped} skipped; {report.passages} passages embedded. "
@@ -106,41 +97,36 @@ def search(
 ):
     """Find passages by meaning and words, ranked, with source, date and speaker."""
     from search.batch import read_queries
-    from search.engine import SearchRequest
-    from search.talking_points import search_with_talking_points
-    from search.filters import Filters
     from search.errors import InvalidQuery
     from search.render import print_results
+    from search.requests import build_filters, build_request
 
     if (query is None) == (queries is None):
         raise InvalidQuery('give one QUERY or --queries FILE, e.g. dipsearch search "sanctions on Iran"')
-    filters = Filters.build(since, until, source, speaker, lang, include_undated)
+    filters = build_filters(since, until, source, speaker, lang, include_undated)
     batch = read_queries(queries) if queries else [(None, query)]
-    requests = [(qid, SearchRequest(q, mode=mode, k=k, per_doc=per_doc, filters=filters)) for qid, q in batch]
-    for _, request in requests:
-        request.validate()
-    store = open_store(index)
-    embedder = runtime(ctx).embedder(model, store, backend) if requests[0][1].needs_embedder else None
+    requests = [(qid, build_request(q, mode=mode, k=k, per_doc=per_doc, filters=filters)) for qid, q in batch]
+    idx = open_index(ctx, index, model, backend)
     console = Console(highlight=False)
     for qid, request in requests:
-        response = search_with_talking_points(store, embedder, request, fold=fold)
+        results = idx.search(request, fold=fold)
         if as_json:
-            print_json({**({"id": qid} if qid is not None else {}), **response.as_dict()})
+            print_json({**({"id": qid} if qid is not None else {}), **results.as_dict()})
         else:
             if qid is not None:
                 console.rule(f"[bold]{qid}[/]: {request.query}")
-            print_results(console, response)
+            print_results(console, results.response)
 
 
 # ------------------------------------------------------------------ show / stats / remove
 @app.command(epilog="Example:  dipsearch show fmprc-en-t1558711 --json")
 @edge
-def show(doc_id: Annotated[str, typer.Argument(help="Document id, as search prints it.")], index: IndexOpt = DEFAULT_INDEX, as_json: JsonOpt = False):
+def show(ctx: typer.Context, doc_id: Annotated[str, typer.Argument(help="Document id, as search prints it.")], index: IndexOpt = DEFAULT_INDEX,
+         as_json: JsonOpt = False):
     """Show one document: metadata (and how each field was obtained) and its passages."""
-    from search.documents import get_document
     from search.render import print_document
 
-    doc = get_document(open_store(index), doc_id)
+    doc = open_index(ctx, index).document(doc_id)
     if as_json:
         print_json(doc)
     else:
@@ -149,11 +135,11 @@ def show(doc_id: Annotated[str, typer.Argument(help="Document id, as search prin
 
 @app.command(epilog="Example:  dipsearch stats --index ~/indexes/mfa --json")
 @edge
-def stats(index: IndexOpt = DEFAULT_INDEX, as_json: JsonOpt = False):
+def stats(ctx: typer.Context, index: IndexOpt = DEFAULT_INDEX, as_json: JsonOpt = False):
     """Counts, model and index type of an index."""
     from search.render import print_stats
 
-    data = open_store(index).stats()
+    data = open_index(ctx, index).stats()
     if as_json:
         print_json(data)
     else:
@@ -162,13 +148,11 @@ def stats(index: IndexOpt = DEFAULT_INDEX, as_json: JsonOpt = False):
 
 @app.command(epilog="Example:  dipsearch remove fmprc-en-t1558711")
 @edge
-def remove(doc_id: Annotated[str, typer.Argument(help="Document id to delete.")], index: IndexOpt = DEFAULT_INDEX, as_json: JsonOpt = False):
+def remove(ctx: typer.Context, doc_id: Annotated[str, typer.Argument(help="Document id to delete.")], index: IndexOpt = DEFAULT_INDEX,
+           as_json: JsonOpt = False):
     """Delete a document and its passages from the index."""
-    from index.ingest import remove_document
-
-    n = remove_document(open_store(index), doc_id)
+    n = open_index(ctx, index).remove(doc_id)
     if as_json:
         print_json({"removed": doc_id, "passages": n})
     else:
         typer.echo(f"removed {doc_id} ({n} passages)")
-

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
-from search.cli.app import DEFAULT_INDEX, IndexOpt, JsonOpt, ModelOpt, app, edge, open_store, print_json, runtime
+from search.cli.app import DEFAULT_INDEX, IndexOpt, JsonOpt, ModelOpt, app, edge, open_index, print_json
 from search.cli.progress import progress_bar
 
 evalset_app = typer.Typer(help="Build retrieval evaluation sets: pool candidates, judge them, import, export, build from Q&A transcripts.",
@@ -37,15 +37,13 @@ def pool_cmd(
 ):
     """Pool candidate passages for each query: the top K of every search mode, deduplicated, stored in the index."""
     from search.batch import read_queries
-    from search.evaluation.pool import pool
 
     queries = read_queries(queries_file)
-    mode_list = _modes(modes)
-    store = open_store(index)
-    embedder = runtime(ctx).embedder(model, store) if any(m != "lexical" for m in mode_list) else None
+    idx = open_index(ctx, index, model)
     with progress_bar(quiet=as_json) as bar:
         task = bar.add_task("queries pooled", total=len(queries))
-        report = pool(store, embedder, name, queries, depth=depth, modes=mode_list, per_doc=per_doc, on_query=lambda done, total: bar.update(task, completed=done))
+        report = idx.evalsets.pool(name, queries, depth=depth, modes=_modes(modes), per_doc=per_doc,
+                                   on_query=lambda done, total: bar.update(task, completed=done))
     if as_json:
         print_json(report.as_dict())
     else:
@@ -57,6 +55,7 @@ def pool_cmd(
 @evalset_app.command("judge", epilog="Example:  dipsearch evalset judge ukraine   (keys: 0 1 2 grade, s skip, u undo, q quit; run again to resume)")
 @edge
 def judge_cmd(
+    ctx: typer.Context,
     name: NameArg,
     index: IndexOpt = DEFAULT_INDEX,
     revisit_skipped: Annotated[bool, typer.Option("--revisit-skipped", help="Bring back the candidates skipped before.")] = False,
@@ -69,14 +68,11 @@ def judge_cmd(
     """
     from search.cli.evalset_view import show_candidate
     from search.cli.keys import key_reader
-    from search.evaluation.judging import revisit_skipped as reopen
-    from search.evaluation.session import run_session
 
-    store = open_store(index)
-    if revisit_skipped:
-        reopen(store, name)
+    idx = open_index(ctx, index)
     console = Console(highlight=False, stderr=as_json)
-    summary = run_session(store, name, key_reader(sys.stdin), lambda cand, message: show_candidate(console, cand, message))
+    summary = idx.evalsets.session(name, key_reader(sys.stdin), lambda cand, message: show_candidate(console, cand, message),
+                                   revisit_skipped=revisit_skipped)
     if as_json:
         print_json({"name": name, **summary.as_dict()})
     else:
@@ -88,6 +84,7 @@ def judge_cmd(
 @evalset_app.command("import", epilog="Examples:  dipsearch evalset import ukraine qrels.txt   ·   dipsearch evalset import s1 judgments.csv --queries q.jsonl --json")
 @edge
 def import_cmd(
+    ctx: typer.Context,
     name: NameArg,
     file: Annotated[Path, typer.Argument(help="Judgments: TREC qrels (qid 0 docid rel), JSONL or CSV/TSV with query_id, doc_id, relevance (and optional query).")],
     index: IndexOpt = DEFAULT_INDEX,
@@ -98,9 +95,9 @@ def import_cmd(
 ):
     """Import judgments made elsewhere. Passage ids: doc_id#ordinal, doc_id:start-end, or a passage id."""
     from search.batch import read_queries
-    from search.evaluation.importing import import_judgments
 
-    report = import_judgments(open_store(index), name, file, fmt, read_queries(queries) if queries else None, skip_unknown)
+    texts = read_queries(queries) if queries else None
+    report = open_index(ctx, index).evalsets.import_judgments(name, file, fmt, texts, skip_unknown)
     if as_json:
         print_json(report.as_dict())
     else:
@@ -112,6 +109,7 @@ def import_cmd(
 @evalset_app.command("from-qa", epilog="Examples:  dipsearch evalset from-qa --name mfa-qa --index mfa   ·   dipsearch evalset from-qa --name small --sample 300 --seed 1 --json")
 @edge
 def from_qa_cmd(
+    ctx: typer.Context,
     name: Annotated[str, typer.Option("--name", help="Name of the new set.")],
     index: IndexOpt = DEFAULT_INDEX,
     spokesperson: Annotated[list[str], typer.Option("--spokesperson", help="A name that labels answers (the index's document speakers always do); repeatable.")] = [],
@@ -129,9 +127,7 @@ def from_qa_cmd(
     are `Q:`/`A:` paragraphs, or an outlet's name then the spokesperson's. Prints how many turns were paired
     and how many dropped as unclear, by reason.
     """
-    from search.evaluation.from_qa import build_from_qa
-
-    report = build_from_qa(open_store(index), name, spokesperson, source, sample, seed, follow_ups, replace)
+    report = open_index(ctx, index).evalsets.from_qa(name, spokesperson, source, sample, seed, follow_ups, replace)
     if as_json:
         print_json(report.as_dict())
         return
@@ -147,6 +143,7 @@ def from_qa_cmd(
 @evalset_app.command("export", epilog="Examples:  dipsearch evalset export ukraine --format trec > qrels.txt   ·   dipsearch evalset export mfa-qa --format beir --output beir/mfa-qa")
 @edge
 def export_cmd(
+    ctx: typer.Context,
     name: NameArg,
     fmt: Annotated[str, typer.Option("--format", help="trec (qid 0 doc_id#ordinal rel), jsonl, or beir (a folder).")] = "trec",
     output: Annotated[Optional[Path], typer.Option("--output", help="File (trec, jsonl) or folder (beir); trec and jsonl go to stdout without it.")] = None,
@@ -160,24 +157,15 @@ def export_cmd(
     it, from 0), which survives re-ingesting unchanged documents; JSONL also carries char_start/char_end.
     Skipped candidates are not exported.
     """
-    import json
-
-    from search.evaluation.errors import EvalSetError
-    from search.evaluation.exporting import EXPORT_FORMATS, export_beir, jsonl_records, trec_lines
-
-    if fmt not in EXPORT_FORMATS:
-        raise EvalSetError(f"--format {fmt!r} must be one of {', '.join(EXPORT_FORMATS)}")
-    store = open_store(index)
+    exported = open_index(ctx, index).evalsets.export(name, fmt, output, corpus)
     if fmt == "beir":
-        if output is None:
-            raise EvalSetError("--format beir writes a folder: give it with --output DIR")
-        report = export_beir(store, name, output, corpus)
+        report = exported
         if as_json:
             print_json(report.as_dict())
         else:
             typer.echo(f"wrote {report.folder}: corpus.jsonl ({report.corpus} passages), queries.jsonl ({report.queries}), qrels/test.tsv ({report.qrels})")
         return
-    lines = trec_lines(store, name) if fmt == "trec" else [json.dumps(r, ensure_ascii=False) for r in jsonl_records(store, name)]
+    lines = exported
     text = "".join(line + "\n" for line in lines)
     if output is None:
         sys.stdout.write(text)
@@ -191,12 +179,9 @@ def export_cmd(
 
 @evalset_app.command("list", epilog="Example:  dipsearch evalset list --json")
 @edge
-def list_cmd(index: IndexOpt = DEFAULT_INDEX, as_json: JsonOpt = False):
+def list_cmd(ctx: typer.Context, index: IndexOpt = DEFAULT_INDEX, as_json: JsonOpt = False):
     """The evaluation sets of an index, with counts."""
-    from search.evaluation.sets import set_names, summary
-
-    conn = open_store(index).db.conn
-    data = [summary(conn, n) for n in set_names(conn)]
+    data = open_index(ctx, index).evalsets.list()
     if as_json:
         print_json(data)
         return
@@ -209,13 +194,9 @@ def list_cmd(index: IndexOpt = DEFAULT_INDEX, as_json: JsonOpt = False):
 
 @evalset_app.command("delete", epilog="Example:  dipsearch evalset delete old-set")
 @edge
-def delete_cmd(name: NameArg, index: IndexOpt = DEFAULT_INDEX, as_json: JsonOpt = False):
+def delete_cmd(ctx: typer.Context, name: NameArg, index: IndexOpt = DEFAULT_INDEX, as_json: JsonOpt = False):
     """Delete an evaluation set with its queries, candidates and judgments."""
-    from search.evaluation.sets import delete_set
-
-    store = open_store(index)
-    with store.db.transaction() as conn:
-        delete_set(conn, name)
+    open_index(ctx, index).evalsets.delete(name)
     print_json({"deleted": name}) if as_json else typer.echo(f"deleted evaluation set {name}")
 
 
@@ -242,16 +223,14 @@ def eval_cmd(
     every difference between runs (paired). Runs are saved in TREC run format.
     """
     from search.cli.evalset_view import print_eval
-    from search.evaluation.evaluate import EVAL_MODES, evaluate_set
+    from search.evaluation.evaluate import EVAL_MODES
 
-    modes = mode or ([] if run else list(EVAL_MODES))
-    store = open_store(index)
-    embedder = runtime(ctx).embedder(model, store) if any(m != "lexical" for m in modes) else None
+    idx = open_index(ctx, index, model)
+    shown = mode or ([] if run else EVAL_MODES)
     with progress_bar(quiet=as_json) as bar:
-        task = bar.add_task(f"queries searched ({', '.join(modes)})" if modes else "scoring", total=None)
-        report = evaluate_set(store, embedder, name, modes, k=k, per_doc=per_doc, stat_test=test, alpha=alpha, run_files=run,
-                              runs_dir=runs_dir or Path(index) / "eval-runs", answers_only=answers_only,
-                              on_query=lambda done, total: bar.update(task, completed=done, total=total))
+        task = bar.add_task(f"queries searched ({', '.join(shown)})" if shown else "scoring", total=None)
+        report = idx.evalsets.evaluate(name, mode, k=k, per_doc=per_doc, stat_test=test, alpha=alpha, run_files=run, runs_dir=runs_dir,
+                                       answers_only=answers_only, on_query=lambda done, total: bar.update(task, completed=done, total=total))
     if as_json:
         print_json(report.as_dict())
     else:

@@ -6,12 +6,13 @@ from typing import Annotated
 
 import typer
 
-from search.cli.app import DEFAULT_INDEX, IndexOpt, JsonOpt, app, edge, open_store, print_json
+from search.cli.app import DEFAULT_INDEX, IndexOpt, JsonOpt, app, edge, open_index, print_json
 
 
 @app.command(epilog="Examples:  dipsearch reindex --type ivf   ·   dipsearch reindex --type auto --index ~/indexes/mfa")
 @edge
 def reindex(
+    ctx: typer.Context,
     index: IndexOpt = DEFAULT_INDEX,
     type_: Annotated[str, typer.Option("--type", help="flat (exact), ivf or hnsw (approximate, for large indexes), or auto: flat up to 100k passages, ivf above.")] = "auto",
     as_json: JsonOpt = False,
@@ -20,9 +21,9 @@ def reindex(
 
     The choice is remembered: later ingests add to the same type; with auto the type follows the size.
     """
-    store = open_store(index)
+    idx = open_index(ctx, index)
     started = time.perf_counter()
-    manifest = store.reindex(type_)
+    manifest = idx.reindex(type_)
     seconds = time.perf_counter() - started
     data = {"index": str(index), "index_type": manifest["index_type"], "policy": type_, "passages": manifest["counts"]["passages"],
             "seconds": round(seconds, 2)}

@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from search.cli.app import DEFAULT_INDEX, BackendOpt, IndexOpt, ModelOpt, app, edge, err_console, open_store, runtime
+from search.cli.app import DEFAULT_INDEX, BackendOpt, IndexOpt, ModelOpt, app, edge, err_console, open_index
 
 
 @app.command(epilog="Examples:  dipsearch serve --index idx   ·   dipsearch serve --port 8080 --lexical-only")
@@ -24,10 +24,8 @@ def serve(
 
     from search.web.app import create_app
 
-    store = open_store(index)
-    rt = runtime(ctx)
-    loader = None if lexical_only else (lambda: rt.embedder(model, store, backend))
-    web = create_app(store, loader, preload=not lexical_only)
+    idx = open_index(ctx, index, model, backend)
+    web = create_app(idx.store if lexical_only else idx, preload=not lexical_only)  # a bare store: no model, lexical only
     if host not in ("127.0.0.1", "localhost", "::1"):
         err_console().print(f"[yellow]warning:[/] listening on {host}: anyone who can reach it can read the index")
     err_console().print(f"dipsearch: serving {index} on http://{'[' + host + ']' if ':' in host else host}:{port}/  (Ctrl-C stops)")

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
-from search.cli.app import DEFAULT_INDEX, IndexOpt, JsonOpt, ModelOpt, app, edge, open_store, print_json, runtime
+from search.cli.app import DEFAULT_INDEX, IndexOpt, JsonOpt, ModelOpt, app, edge, open_index, print_json
 
 CsvOpt = Annotated[Optional[Path], typer.Option("--csv", help="Also write the results to this CSV file.")]
 
@@ -40,24 +40,20 @@ def talking_points(
     Clusters are stored in the index and recomputed only when the index changed or the
     thresholds differ (only new sentences are embedded). Ranked by spread: documents, sources, time.
     """
-    from search.filters import Filters
-    from search.talking_points import TalkingPointOptions, find_talking_points
+    from search.requests import build_filters
+    from search.talking_points import TalkingPointOptions
     from search.talking_points.export import write_clusters_csv
     from search.talking_points.render import print_clusters
-    from search.talking_points.store import is_fresh
 
-    filters = Filters.build(since, until, source, speaker, (), include_undated)
+    filters = build_filters(since, until, source, speaker, (), include_undated)
     options = TalkingPointOptions(min_words=min_words, lexical_threshold=lexical_threshold, semantic_threshold=semantic_threshold,
                                   overlap_guard=overlap_guard)
     options.validate()
-    store = open_store(index)
-    needs_model = bool(query) or not is_fresh(store.db, options.to_json())
-    embedder = runtime(ctx).embedder(model, store) if needs_model else None
-    clusters = find_talking_points(store, embedder, filters, query, min_docs, limit, options)
+    clusters = open_index(ctx, index, model).talking_points(query, filters=filters, min_docs=min_docs, limit=limit, options=options)
     if csv:
         write_clusters_csv(csv, clusters)
     if as_json:
-        print_json({"filters": filters.as_dict(), "query": query, "min_docs": min_docs, "talking_points": [c.as_dict() for c in clusters]})
+        print_json({"filters": filters.as_dict(), "query": query, "min_docs": min_docs, "talking_points": clusters.records()})
     else:
         print_clusters(Console(highlight=False), clusters, members, filters.active or bool(query))
 
@@ -76,16 +72,13 @@ def similar(
     as_json: JsonOpt = False,
 ):
     """The passages nearest in meaning to a passage or a text, with the words they share highlighted."""
-    from search.talking_points import similar_passages
     from search.talking_points.export import write_similar_csv
     from search.talking_points.render import print_similar
 
-    store = open_store(index)
-    embedder = runtime(ctx).embedder(model, store) if text is not None else None
-    hits = similar_passages(store, embedder, passage_id=passage_id, text=text, k=k, other_documents=not same_document)
+    hits = open_index(ctx, index, model).similar(passage_id, text=text, k=k, same_document=same_document)
     if csv:
         write_similar_csv(csv, hits)
     if as_json:
-        print_json({"passage_id": passage_id, "text": text, "results": [h.as_dict() for h in hits]})
+        print_json({"passage_id": passage_id, "text": text, "results": hits.records()})
     else:
         print_similar(Console(highlight=False), hits)

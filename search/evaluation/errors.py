@@ -1,12 +1,12 @@
 """Named evaluation errors; each message says what to do next."""
-from corpus.errors import DipsearchError
+from corpus.errors import InvalidInput, NotFound
 
 
-class EvalSetError(DipsearchError):
+class EvalSetError(InvalidInput):
     """An evaluation set is missing, already exists, or cannot do what was asked."""
 
 
-class EvalSetNotFound(EvalSetError):
+class EvalSetNotFound(NotFound, EvalSetError):
     def __init__(self, name: str, known: list[str]):
         listing = f"; sets in this index: {', '.join(known)}" if known else "; this index has none yet"
         super().__init__(

@@ -19,17 +19,17 @@ class TalkingPointOptions:
 
     def validate(self) -> None:
         checks = [
-            (self.min_words >= 1, "--min-words must be at least 1"),
-            (2 <= self.shingle <= 12, "--shingle must be 2 to 12 words"),
-            (0 < self.lexical_threshold <= 1, "--lexical-threshold must be in (0, 1]"),
-            (self.min_shared >= 1, "--min-shared must be at least 1"),
-            (0 < self.semantic_threshold <= 1, "--semantic-threshold must be in (0, 1]"),
-            (0 <= self.overlap_guard <= 1, "--overlap-guard must be in [0, 1]"),
-            (1 <= self.neighbours <= 256, "--neighbours must be 1 to 256"),
+            (self.min_words >= 1, "min_words", "must be at least 1"),
+            (2 <= self.shingle <= 12, "shingle", "must be 2 to 12 words"),
+            (0 < self.lexical_threshold <= 1, "lexical_threshold", "must be in (0, 1]"),
+            (self.min_shared >= 1, "min_shared", "must be at least 1"),
+            (0 < self.semantic_threshold <= 1, "semantic_threshold", "must be in (0, 1]"),
+            (0 <= self.overlap_guard <= 1, "overlap_guard", "must be in [0, 1]"),
+            (1 <= self.neighbours <= 256, "neighbours", "must be 1 to 256"),
         ]
-        for ok, message in checks:
+        for ok, name, rule in checks:
             if not ok:
-                raise TalkingPointsError(message)
+                raise TalkingPointsError("{%s} {rule}" % name, fields=(name,), rule=rule)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True)

@@ -66,9 +66,9 @@ def find_talking_points(store, embedder, filters: Filters | None = None, query: 
     """Clusters of reused wording spanning at least `min_docs` documents after `filters`, on the topic
     of `query` if given, ranked by spread (documents, then sources, then time span)."""
     if min_docs < 2:
-        raise TalkingPointsError(f"--min-docs {min_docs}: a talking point spans at least 2 documents")
+        raise TalkingPointsError("{min_docs} {value}: a talking point spans at least 2 documents", fields=("min_docs",), value=min_docs)
     if limit < 1:
-        raise TalkingPointsError(f"--limit {limit} must be at least 1")
+        raise TalkingPointsError("{limit} {value} must be at least 1", fields=("limit",), value=limit)
     filters = filters or Filters()
     if refresh:
         ensure_talking_points(store, embedder, options)

@@ -111,9 +111,9 @@ def _cluster(db, dimension: int, options: TalkingPointOptions, report: RefreshRe
     return out
 
 
-def refresh_after_ingest(store, embedder, compute: bool = False) -> RefreshReport | None:
+def refresh_after_ingest(store, embedder, compute: bool = False, progress: Callable[[str, int], None] | None = None) -> RefreshReport | None:
     """After an ingest: refresh talking points if the index has them (with their stored options), or if `compute`."""
     _, stored = tp_store.state(store.db)
     if stored is None and not compute:
         return None
-    return refresh_talking_points(store, embedder, TalkingPointOptions.from_json(stored) or TalkingPointOptions())
+    return refresh_talking_points(store, embedder, TalkingPointOptions.from_json(stored) or TalkingPointOptions(), progress=progress)

@@ -38,9 +38,9 @@ def similar_passages(store, embedder, passage_id: int | None = None, text: str |
     """Nearest passages by embedding cosine to passage `passage_id` or to `text` (give exactly one).
     With `other_documents`, passages of the source passage's own document are left out."""
     if (passage_id is None) == (text is None or not text.strip()):
-        raise TalkingPointsError('give a PASSAGE_ID or --text "...", e.g. dipsearch similar 1234')
+        raise TalkingPointsError('give a {passage_id} or {text} "...", e.g. dipsearch similar 1234', fields=("passage_id", "text"))
     if not 1 <= k <= MAX_K:
-        raise TalkingPointsError(f"-k {k} is out of range; use 1 to {MAX_K}")
+        raise TalkingPointsError("{k} {value} is out of range; use 1 to {most}", fields=("k",), value=k, most=MAX_K)
     db = store.db
     exclude_doc = None
     if passage_id is not None:

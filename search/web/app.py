@@ -1,12 +1,11 @@
 """The web app factory: one index, one model (loaded once), JSON API and server-rendered pages.
 
-Nothing happens at import. `create_app(store, embedder_loader)` builds a FastAPI app whose state
-holds the store, the model loader and a lock; every route makes its library call under the lock,
-because the store's SQLite connection and the model are shared by the worker threads.
+Nothing happens at import. `create_app(index)` (or `create_app(store, embedder_loader)`) builds a FastAPI
+app whose state holds the `search.api.Index` façade; every route makes one call on it, and the façade
+takes its lock, because the store's SQLite connection and the model are shared by the worker threads.
 """
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -18,6 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from corpus.errors import DipsearchError
+from search.web.errors import api_message, page_message, status_for
 
 HERE = Path(__file__).resolve().parent
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
@@ -26,39 +26,10 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 DOCS_CSP = "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; style-src 'self' https://cdn.jsdelivr.net; img-src 'self' data: https://fastapi.tiangolo.com"
 
 
-class Runtime:
-    """What the routes share: the store, the model (loaded once, on first need or at startup) and a lock."""
+def _no_model(store):
+    from search.errors import InvalidQuery
 
-    def __init__(self, store, embedder_loader: Callable[[], object] | None):
-        self.store = store
-        self._loader = embedder_loader
-        self._embedder = None
-        self.lock = threading.RLock()
-
-    def embedder(self):
-        with self.lock:
-            if self._embedder is None:
-                if self._loader is None:
-                    from search.errors import InvalidQuery
-
-                    raise InvalidQuery("this server has no model; use mode=lexical")
-                self._embedder = self._loader()
-            return self._embedder
-
-    def optional_embedder(self):
-        """The model if this server has one (loading it on first use), else None."""
-        return self.embedder() if self._loader is not None else None
-
-
-def status_for(exc: DipsearchError) -> int:
-    name = type(exc).__name__
-    if name.endswith("NotFound"):  # DocumentNotFound, PassageNotFound, EvalSetNotFound
-        return 404
-    if name == "ModelMismatch":
-        return 409
-    if name == "ModelError":
-        return 503
-    return 400
+    raise InvalidQuery("this server has no model; use mode=lexical")
 
 
 def _validation_message(exc: RequestValidationError) -> str:
@@ -83,23 +54,30 @@ def _wants_html(request: Request) -> bool:
     return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
 
 
-def create_app(store, embedder_loader: Callable[[], object] | None = None, preload: bool = False) -> FastAPI:
-    """The app over `store`. `embedder_loader()` returns the model; with `preload` it runs at startup."""
+def create_app(source, embedder_loader: Callable[[], object] | None = None, preload: bool = False) -> FastAPI:
+    """The app over `source`: an Index, or a store with `embedder_loader()` returning the model (None: lexical only).
+    With `preload` the model loads at startup."""
+    from search.api import Index
     from search.web import api, judging, pages, talking
     from search.web.views import templates
 
-    runtime = Runtime(store, embedder_loader)
+    if isinstance(source, Index):
+        index = source
+    else:
+        loader = (lambda store: embedder_loader()) if embedder_loader is not None else _no_model
+        index = Index(source, loader=loader, has_model=embedder_loader is not None)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        if preload and embedder_loader is not None:
-            runtime.embedder()
+        if preload and index.has_model:
+            index.embedder()
         yield
 
     app = FastAPI(title="dipsearch", version="0.1.0", lifespan=lifespan,
                   description="Semantic search over diplomatic statements: search, documents, similar passages, "
                               "talking points, stats, and judging evaluation sets.")
-    app.state.runtime = runtime
+    app.state.index = index
+    app.state.runtime = index  # the name earlier code used
     app.state.templates = templates()
     app.state.features = {"talking_points", "evaluation"}  # views shown in the navigation and on results
     app.include_router(api.router)
@@ -127,7 +105,7 @@ def create_app(store, embedder_loader: Callable[[], object] | None = None, prelo
 
     @app.exception_handler(DipsearchError)
     async def library_error(request: Request, exc: DipsearchError):
-        return error(request, status_for(exc), str(exc))
+        return error(request, status_for(exc), page_message(exc) if _wants_html(request) else api_message(exc))
 
     @app.exception_handler(RequestValidationError)
     async def invalid_parameters(request: Request, exc: RequestValidationError):

@@ -29,92 +29,53 @@ async def form_fields(request: Request) -> dict:
     return {key: values[-1] for key, values in parse_qs(body).items()}
 
 
-def rt(request: Request):
-    return request.app.state.runtime
-
-
-def _next(request: Request, name: str):
-    from search.evaluation.judging import next_candidate
-
-    with rt(request).lock:
-        return next_candidate(rt(request).store, name)
-
-
-def _candidate(request: Request, name: str, candidate_id: int):
-    from search.evaluation.judging import get_candidate
-
-    with rt(request).lock:
-        return get_candidate(rt(request).store, name, candidate_id)
-
-
-def _judge(request: Request, name: str, candidate_id: int, grade: int | None) -> None:
-    from search.evaluation.judging import record_judgment, skip_candidate
-
-    with rt(request).lock:
-        if grade is None:
-            skip_candidate(rt(request).store, name, candidate_id)
-        else:
-            record_judgment(rt(request).store, name, candidate_id, grade)
-
-
-def _undo(request: Request, name: str):
-    from search.evaluation.judging import undo_last
-
-    with rt(request).lock:
-        return undo_last(rt(request).store, name)
+def evalsets(request: Request):
+    """The evaluation sets of the index this app serves (`Index.evalsets`)."""
+    return request.app.state.index.evalsets
 
 
 # ------------------------------------------------------------------ API
 @router.get("/api/evaluation/sets", summary="Names of the evaluation sets in this index")
 def api_sets(request: Request):
-    from search.evaluation.sets import set_names
-
-    with rt(request).lock:
-        return {"sets": set_names(rt(request).store.db.conn)}
+    return {"sets": evalsets(request).names()}
 
 
 @router.get("/api/evaluation/{name}/progress", summary="Candidates, judged, skipped and remaining")
 def api_progress(request: Request, name: str):
-    from search.evaluation.judging import progress
-
-    with rt(request).lock:
-        return progress(rt(request).store, name)
+    return evalsets(request).progress(name)
 
 
 @router.get("/api/evaluation/{name}/next", summary="The next candidate to judge (candidate null when all are done)")
 def api_next(request: Request, name: str):
-    cand = _next(request, name)
+    cand = evalsets(request).next(name)
     return {"set": name, "candidate": cand.as_dict() if cand else None}
 
 
 @router.post("/api/evaluation/{name}/judgments", summary="Grade (or, with grade null, skip) a candidate; committed at once")
 def api_judge(request: Request, name: str, judgment: JudgmentIn):
-    _judge(request, name, judgment.candidate_id, judgment.grade)
+    evalsets(request).judge(name, judgment.candidate_id, judgment.grade)
     return {"set": name, "candidate_id": judgment.candidate_id, "grade": judgment.grade}
 
 
 @router.post("/api/evaluation/{name}/undo", summary="Take back the latest judgment or skip; returns that candidate, open again")
 def api_undo(request: Request, name: str):
-    cand = _undo(request, name)
+    cand = evalsets(request).undo(name)
     return {"set": name, "reopened": cand.as_dict() if cand else None}
 
 
 # ------------------------------------------------------------------ pages
 @router.get("/judge", response_class=HTMLResponse, include_in_schema=False)
 def judge_index(request: Request):
-    from search.evaluation.sets import set_names
     from search.web.pages import render
 
-    with rt(request).lock:
-        names = set_names(rt(request).store.db.conn)
-    return render(request, "judge_sets.html", names=names)
+    return render(request, "judge_sets.html", names=evalsets(request).names())
 
 
 @router.get("/judge/{name}", response_class=HTMLResponse, include_in_schema=False)
 def judge_page(request: Request, name: str, candidate: int | None = None, note: str = ""):
     from search.web.pages import render
 
-    cand = _candidate(request, name, candidate) if candidate else _next(request, name)
+    cand = evalsets(request).candidate(name, candidate) if candidate else evalsets(request).next(name)
     return render(request, "judge.html", name=name, cand=cand, note=note[:200])
 
 
@@ -125,14 +86,14 @@ def judge_grade(request: Request, name: str, form: dict = Depends(form_fields)):
     grade, candidate_id = form.get("grade", ""), form.get("candidate_id", "")
     if grade not in ("0", "1", "2", "skip") or not candidate_id.isdigit():
         raise EvalSetError(f"grade {grade!r} for candidate {candidate_id!r}: give a candidate id and one of 0, 1, 2 or skip")
-    _judge(request, name, int(candidate_id), None if grade == "skip" else int(grade))
+    evalsets(request).judge(name, int(candidate_id), None if grade == "skip" else int(grade))
     note = "skipped" if grade == "skip" else f"graded+{grade}"
     return RedirectResponse(f"/judge/{quote(name, safe='')}?note={note}", status_code=303)
 
 
 @router.post("/judge/{name}/undo", include_in_schema=False)
 def judge_undo(request: Request, name: str):
-    cand = _undo(request, name)
+    cand = evalsets(request).undo(name)
     if cand is None:
         return RedirectResponse(f"/judge/{quote(name, safe='')}?note=nothing+to+undo", status_code=303)
     return RedirectResponse(f"/judge/{quote(name, safe='')}?candidate={cand.candidate_id}&note=undone", status_code=303)

@@ -10,7 +10,8 @@ from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
 from corpus.errors import DipsearchError
-from search.web.api import load_document, load_stats, run_search, runtime
+from search.web.api import index_of, run_search
+from search.web.errors import page_message, status_for
 from search.web.schemas import SearchParams
 
 router = APIRouter(include_in_schema=False)
@@ -52,26 +53,21 @@ def search_page(request: Request):
         return render(request, "search.html", **context)
     try:
         params = SearchParams.model_validate(values)
-        context["response"] = run_search(runtime(request), params)
+        context["response"] = run_search(index_of(request), params).response
     except ValidationError as exc:
         return render(request, "search.html", 422, **{**context, "error": describe(exc)})
     except DipsearchError as exc:
-        from search.web.app import status_for
-
-        return render(request, "search.html", status_for(exc), **{**context, "error": str(exc)})
+        return render(request, "search.html", status_for(exc), **{**context, "error": page_message(exc)})
     return render(request, "search.html", **context)
 
 
 @router.get("/doc/{doc_id}", response_class=HTMLResponse)
 def document_page(request: Request, doc_id: str, p: int | None = None, q: str = ""):
-    from search.highlight import highlight_spans
-
-    doc = load_document(runtime(request), doc_id)
     query = q[:2000]
-    marks = {x["passage_id"]: (highlight_spans(x["text"], query) if query.strip() else []) for x in doc["passages"]}
-    return render(request, "document.html", doc=doc, focus=p, query=query, marks=marks)
+    doc = index_of(request).document(doc_id, query=query)
+    return render(request, "document.html", doc=doc, focus=p, query=query)
 
 
 @router.get("/stats", response_class=HTMLResponse)
 def stats_page(request: Request):
-    return render(request, "stats.html", stats=load_stats(runtime(request)))
+    return render(request, "stats.html", stats=index_of(request).stats())

@@ -13,6 +13,8 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from corpus.errors import DipsearchError
+from search.web.api import index_of
+from search.web.errors import page_message, status_for
 from search.web.schemas import ERRORS, DateBound
 
 router = APIRouter(tags=["talking points"], responses=ERRORS)
@@ -32,34 +34,22 @@ class TalkingPointParams(BaseModel):
     limit: int = Field(20, ge=1, le=100)
 
 
-def find(rt, params: TalkingPointParams) -> list:
-    from search.filters import Filters
-    from search.talking_points import find_talking_points
-
-    filters = Filters.build(params.since, params.until, params.source, params.speaker, (), params.include_undated)
-    topic = (params.q or "").strip() or None
-    with rt.lock:
-        embedder = rt.optional_embedder() if topic else None
-        return find_talking_points(rt.store, embedder, filters, topic, params.min_docs, params.limit, refresh=topic is None)
-
-
-def similar(rt, passage_id: int, k: int, same_document: bool) -> list:
-    from search.talking_points import similar_passages
-
-    with rt.lock:
-        return similar_passages(rt.store, None, passage_id=passage_id, k=k, other_documents=not same_document)
+def find(index, params: TalkingPointParams):
+    """Stored talking points (a web request never starts the clustering run); a topic uses the model if the server has one."""
+    return index.talking_points(params.q, since=params.since, until=params.until, source=params.source, speaker=params.speaker,
+                                include_undated=params.include_undated, min_docs=params.min_docs, limit=params.limit, compute=False)
 
 
 @router.get("/api/talking-points", summary="Sentences reused across documents, widest spread first")
 def api_talking_points(request: Request, params: Annotated[TalkingPointParams, Query()]):
-    clusters = find(request.app.state.runtime, params)
-    return {"query": params.q, "min_docs": params.min_docs, "talking_points": [c.as_dict() for c in clusters]}
+    clusters = find(index_of(request), params)
+    return {"query": params.q, "min_docs": params.min_docs, "talking_points": clusters.records()}
 
 
 @router.get("/api/passages/{passage_id}/similar", summary="Passages nearest in meaning to one passage")
 def api_similar(request: Request, passage_id: int, k: Annotated[int, Query(ge=1, le=MAX_SIMILAR)] = 10, same_document: bool = False):
-    hits = similar(request.app.state.runtime, passage_id, k, same_document)
-    return {"passage_id": passage_id, "results": [h.as_dict() for h in hits]}
+    hits = index_of(request).similar(passage_id, k=k, same_document=same_document)
+    return {"passage_id": passage_id, "results": hits.records()}
 
 
 # ------------------------------------------------------------------ pages
@@ -71,11 +61,11 @@ def talking_points_page(request: Request):
     values = form_values(request, ("q", "since", "until", "include_undated", "min_docs", "source", "speaker"))
     context = {"form": values, "clusters": None, "error": None, "charts": {}}
     try:
-        clusters = find(request.app.state.runtime, TalkingPointParams.model_validate(values))
+        clusters = find(index_of(request), TalkingPointParams.model_validate(values))
     except ValidationError as exc:
         return render(request, "talking_points.html", 422, **{**context, "error": describe(exc)})
     except DipsearchError as exc:
-        return render(request, "talking_points.html", 400, **{**context, "error": str(exc)})
+        return render(request, "talking_points.html", status_for(exc), **{**context, "error": page_message(exc)})
     charts = {c.cluster_id: timeline(timeline_points([m.date for m in c.members])) for c in clusters}
     return render(request, "talking_points.html", **{**context, "clusters": clusters, "charts": charts})
 
@@ -84,5 +74,5 @@ def talking_points_page(request: Request):
 def similar_page(request: Request, passage_id: int, k: Annotated[int, Query(ge=1, le=MAX_SIMILAR)] = 10):
     from search.web.pages import render
 
-    hits = similar(request.app.state.runtime, passage_id, k, False)
+    hits = index_of(request).similar(passage_id, k=k)
     return render(request, "similar.html", passage_id=passage_id, hits=hits)

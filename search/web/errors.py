@@ -1,0 +1,22 @@
+"""How the web words library errors: the HTTP status from the error's category, and field names as the
+user sees them: the JSON API by its parameter names (the library's fields), the pages by the form's labels."""
+from __future__ import annotations
+
+from corpus.errors import DipsearchError
+
+# The labels of the search and talking-point forms (templates/search.html, talking_points.html).
+LABELS = {"q": "Query", "query": "Query", "mode": "Mode", "since": "From", "until": "To", "include_undated": "keep undated",
+          "k": "Show", "source": "Source", "speaker": "Speaker", "fold": "fold repeats", "min_docs": "In at least"}
+
+
+def status_for(exc: DipsearchError) -> int:
+    """NotFound 404, InvalidInput 400, Conflict 409, Unavailable 503 (carried by the error's category)."""
+    return getattr(exc, "status", 400)
+
+
+def api_message(exc: DipsearchError) -> str:
+    return str(exc)
+
+
+def page_message(exc: DipsearchError) -> str:
+    return exc.worded(LABELS)
