@@ -11,6 +11,8 @@ from pathlib import Path
 import numpy as np
 
 from corpus.documents import Document, Passage
+from index import passage_queries
+from index.batches import SQL_BATCH, in_batches  # noqa: F401  (re-exported: callers import them from here)
 from index.errors import IndexFormatError
 from index.migrations import apply_migrations, known_migrations
 from index.sql_functions import register_functions
@@ -20,17 +22,6 @@ from index.sql_functions import register_functions
 class StoredHashes:
     text_hash: str
     record_hash: str
-
-
-SQL_BATCH = 900  # bound parameters per statement, under SQLite's historical limit of 999
-
-
-def in_batches(items: Sequence) -> Iterator[tuple[list, str]]:
-    """`items` in slices small enough for one `IN (...)`: (slice, its '?,?,...' placeholders)."""
-    items = list(items)
-    for start in range(0, len(items), SQL_BATCH):
-        chunk = items[start : start + SQL_BATCH]
-        yield chunk, ",".join("?" * len(chunk))
 
 
 class Database:
@@ -138,7 +129,7 @@ class Database:
         return removed, new_ids
 
     def passages_of(self, doc_id: str) -> list[sqlite3.Row]:
-        return list(self.conn.execute("SELECT passage_id, ordinal, char_start, char_end, n_tokens, text FROM passages WHERE doc_id = ? ORDER BY ordinal", (doc_id,)))
+        return passage_queries.passages_of(self.conn, doc_id)
 
     def all_vectors(self, dimension: int, batch: int = 20000) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """(ids, vectors) of every passage, in batches, for rebuilding the vector index."""
