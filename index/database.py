@@ -14,7 +14,7 @@ from corpus.documents import Document, Passage
 from index import passage_queries
 from index.batches import SQL_BATCH, in_batches  # noqa: F401  (re-exported: callers import them from here)
 from index.errors import IndexFormatError
-from index.migrations import apply_migrations, known_migrations
+from index.migrations import apply_migrations, unknown_migrations
 from index.sql_functions import register_functions
 
 
@@ -40,7 +40,7 @@ class Database:
                 self.conn.execute("PRAGMA journal_mode = WAL")
                 self.conn.execute("PRAGMA synchronous = FULL")
                 apply_migrations(self.conn)
-            unknown = {r[0] for r in self.conn.execute("SELECT name FROM _migrations")} - known_migrations()
+            unknown = unknown_migrations(self.conn)
         except sqlite3.DatabaseError as exc:
             raise IndexFormatError(f"{self.path} is not a readable dipsearch database ({exc}); rebuild the index with `dipsearch ingest`") from exc
         if unknown:
