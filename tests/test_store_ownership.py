@@ -74,13 +74,3 @@ def test_the_check_sees_sql_in_every_form_it_is_written():
     assert not core_sql("CREATE TABLE tp_passages (passage_id INTEGER PRIMARY KEY REFERENCES passages(passage_id) ON DELETE CASCADE)")
     assert not core_sql("At most N passages from one document; documents from the index.")
     assert not core_sql("SELECT count(*) FROM eval_candidates c JOIN eval_judgments j ON j.doc_id = c.doc_id AND j.ordinal = c.ordinal")
-
-
-def test_index_never_imports_search():
-    """The features own their migrations; the core must not reach up to find them."""
-    found = []
-    for path in sorted((ROOT / "index").rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""] if isinstance(node, ast.ImportFrom) else []
-            found += [f"{path.relative_to(ROOT)}: {n}" for n in names if n == "search" or n.startswith("search.")]
-    assert found == []
