@@ -22,6 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from index.embedding import load  # noqa: E402
+from index.passage_queries import all_passage_views  # noqa: E402
 from index.store import IndexStore  # noqa: E402
 from search.dense import dense_search  # noqa: E402
 from search.evaluation import sets  # noqa: E402
@@ -67,7 +68,7 @@ def main() -> None:
     if args.answers_only:
         refs = [PassageRef(*q) for q in sets.get_set(conn, args.name)["params"]["question_passages"]]
         always = {pid for pid, _ in current_passages(conn, refs).values()}
-    key_of = {r[0]: f"{r[1]}#{r[2]}" for r in conn.execute("SELECT passage_id, doc_id, ordinal FROM passages")}
+    key_of = {p.passage_id: f"{p.doc_id}#{p.ordinal}" for p in all_passage_views(conn)}
     embedder = load(None, backend="torch")
     store.check_model(embedder)
     t0 = time.time()

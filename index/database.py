@@ -11,8 +11,10 @@ from pathlib import Path
 import numpy as np
 
 from corpus.documents import Document, Passage
+from index import passage_queries
+from index.batches import SQL_BATCH, in_batches  # noqa: F401  (re-exported: callers import them from here)
 from index.errors import IndexFormatError
-from index.migrations import apply_migrations, known_migrations
+from index.migrations import apply_migrations, unknown_migrations
 from index.sql_functions import register_functions
 
 
@@ -20,17 +22,6 @@ from index.sql_functions import register_functions
 class StoredHashes:
     text_hash: str
     record_hash: str
-
-
-SQL_BATCH = 900  # bound parameters per statement, under SQLite's historical limit of 999
-
-
-def in_batches(items: Sequence) -> Iterator[tuple[list, str]]:
-    """`items` in slices small enough for one `IN (...)`: (slice, its '?,?,...' placeholders)."""
-    items = list(items)
-    for start in range(0, len(items), SQL_BATCH):
-        chunk = items[start : start + SQL_BATCH]
-        yield chunk, ",".join("?" * len(chunk))
 
 
 class Database:
@@ -49,7 +40,7 @@ class Database:
                 self.conn.execute("PRAGMA journal_mode = WAL")
                 self.conn.execute("PRAGMA synchronous = FULL")
                 apply_migrations(self.conn)
-            unknown = {r[0] for r in self.conn.execute("SELECT name FROM _migrations")} - known_migrations()
+            unknown = unknown_migrations(self.conn)
         except sqlite3.DatabaseError as exc:
             raise IndexFormatError(f"{self.path} is not a readable dipsearch database ({exc}); rebuild the index with `dipsearch ingest`") from exc
         if unknown:
@@ -138,7 +129,7 @@ class Database:
         return removed, new_ids
 
     def passages_of(self, doc_id: str) -> list[sqlite3.Row]:
-        return list(self.conn.execute("SELECT passage_id, ordinal, char_start, char_end, n_tokens, text FROM passages WHERE doc_id = ? ORDER BY ordinal", (doc_id,)))
+        return passage_queries.passages_of(self.conn, doc_id)
 
     def all_vectors(self, dimension: int, batch: int = 20000) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """(ids, vectors) of every passage, in batches, for rebuilding the vector index."""

@@ -1,10 +1,20 @@
-"""Schema changes, named and applied once each, in order, each in its own transaction."""
+"""Schema changes, named and applied once each, in order, each in its own transaction.
+
+The core tables (documents, passages, their FTS index, meta) are migrated here, when a database opens.
+Features above the index own their tables and migrate them with `apply_migrations(conn, THEIR_LIST)` when
+they open them (search/talking_points/migrations.py, search/evaluation/migrations.py); every name is
+recorded in the one `_migrations` table. A feature's migrations are named `feature:name`, except the two
+that index/ itself applied before the features owned their tables, which keep their recorded names
+(`FEATURE_OWNED`) so that indexes written then upgrade in place.
+"""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
-MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None] | str]] = []
+Migration = tuple[str, Callable[[sqlite3.Connection], None] | str]  # (name, SQL script or a function of the connection)
+MIGRATIONS: list[Migration] = []  # the core's, in order
+FEATURE_OWNED = frozenset({"0002_talking_points", "0003_evaluation_sets"})  # names applied by index/ before features owned their tables
 
 
 def migration(name: str, sql: str) -> None:
@@ -52,15 +62,19 @@ migration(
 )
 
 
-def apply_migrations(conn: sqlite3.Connection) -> list[str]:
-    """Apply the migrations this database lacks; returns their names."""
+def apply_migrations(conn: sqlite3.Connection, migrations: Sequence[Migration] | None = None) -> list[str]:
+    """Apply the `migrations` (default: the core's) this database lacks, in order; returns their names.
+
+    Each runs in its own transaction, or in a savepoint when the caller already holds one."""
+    migrations = MIGRATIONS if migrations is None else migrations
     conn.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')))")
     done = {row[0] for row in conn.execute("SELECT name FROM _migrations")}
     applied = []
-    for name, step in MIGRATIONS:
+    for name, step in migrations:
         if name in done:
             continue
-        conn.execute("BEGIN IMMEDIATE")
+        nested = conn.in_transaction
+        conn.execute("SAVEPOINT migration" if nested else "BEGIN IMMEDIATE")
         try:
             if callable(step):
                 step(conn)
@@ -68,16 +82,36 @@ def apply_migrations(conn: sqlite3.Connection) -> list[str]:
                 for statement in _statements(step):
                     conn.execute(statement)
             conn.execute("INSERT INTO _migrations(name) VALUES (?)", (name,))
-            conn.execute("COMMIT")
+            conn.execute("RELEASE migration" if nested else "COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            conn.execute("ROLLBACK TO migration" if nested else "ROLLBACK")
+            if nested:
+                conn.execute("RELEASE migration")
             raise
         applied.append(name)
     return applied
 
 
 def known_migrations() -> set[str]:
+    """The names of the core's migrations."""
     return {name for name, _ in MIGRATIONS}
+
+
+def is_feature_migration(name: str) -> bool:
+    """Recorded by a feature above the index: the feature checks those itself when it opens its tables."""
+    return name in FEATURE_OWNED or ":" in name
+
+
+def unknown_migrations(conn: sqlite3.Connection, migrations: Sequence[Migration] | None = None, feature: str | None = None) -> set[str]:
+    """Names recorded in this database that `migrations` lack: the core's (feature None), or `feature`'s own.
+    A name there is from a newer dipsearch."""
+    migrations = MIGRATIONS if migrations is None else migrations
+    done = {row[0] for row in conn.execute("SELECT name FROM _migrations")}
+    if feature is None:
+        mine = {n for n in done if not is_feature_migration(n)}
+    else:
+        mine = {n for n in done if n.startswith(feature + ":")}
+    return mine - {name for name, _ in migrations}
 
 
 def _statements(script: str) -> list[str]:
@@ -92,97 +126,6 @@ def _statements(script: str) -> list[str]:
     if "\n".join(buf).strip():
         out.append("\n".join(buf))
     return out
-
-
-# Talking points (search/talking_points): sentences of passages, one row per distinct wording with its
-# vector, and the clusters of reused wordings. Deleting a passage deletes its sentences.
-migration(
-    "0002_talking_points",
-    """
-    CREATE TABLE tp_passages (passage_id INTEGER PRIMARY KEY REFERENCES passages(passage_id) ON DELETE CASCADE);
-    CREATE TABLE tp_texts (
-        text_id INTEGER PRIMARY KEY AUTOINCREMENT,
-        wording_key TEXT NOT NULL UNIQUE,
-        text TEXT NOT NULL,
-        n_words INTEGER NOT NULL,
-        vector BLOB NOT NULL
-    );
-    CREATE TABLE tp_sentences (
-        sentence_id INTEGER PRIMARY KEY AUTOINCREMENT,
-        passage_id INTEGER NOT NULL REFERENCES passages(passage_id) ON DELETE CASCADE,
-        text_id INTEGER NOT NULL REFERENCES tp_texts(text_id),
-        char_start INTEGER NOT NULL,
-        char_end INTEGER NOT NULL
-    );
-    CREATE INDEX tp_sentences_passage ON tp_sentences(passage_id);
-    CREATE INDEX tp_sentences_text ON tp_sentences(text_id);
-    CREATE TABLE tp_clusters (
-        cluster_id INTEGER PRIMARY KEY,
-        representative_text_id INTEGER NOT NULL,
-        n_texts INTEGER NOT NULL
-    );
-    CREATE TABLE tp_cluster_texts (
-        cluster_id INTEGER NOT NULL REFERENCES tp_clusters(cluster_id) ON DELETE CASCADE,
-        text_id INTEGER NOT NULL,
-        similarity REAL NOT NULL,
-        PRIMARY KEY (cluster_id, text_id)
-    );
-    CREATE INDEX tp_cluster_texts_text ON tp_cluster_texts(text_id);
-    """,
-)
-
-
-# Evaluation sets (search/evaluation): queries, pooled candidates and graded judgments. Passages are
-# keyed by doc_id + ordinal (+ char span, to detect re-chunking), never by passage_id, which changes
-# when a document is re-ingested; so no foreign keys to passages and nothing cascades from them.
-migration(
-    "0003_evaluation_sets",
-    """
-    CREATE TABLE evalsets (
-        name TEXT PRIMARY KEY,
-        kind TEXT NOT NULL,
-        params TEXT NOT NULL DEFAULT '{}',
-        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
-    );
-    CREATE TABLE eval_queries (
-        set_name TEXT NOT NULL REFERENCES evalsets(name) ON DELETE CASCADE,
-        qid TEXT NOT NULL,
-        position INTEGER NOT NULL,
-        query TEXT NOT NULL,
-        exclude TEXT NOT NULL DEFAULT '[]',
-        meta TEXT NOT NULL DEFAULT '{}',
-        PRIMARY KEY (set_name, qid)
-    );
-    CREATE TABLE eval_candidates (
-        candidate_id INTEGER PRIMARY KEY AUTOINCREMENT,
-        set_name TEXT NOT NULL,
-        qid TEXT NOT NULL,
-        doc_id TEXT NOT NULL,
-        ordinal INTEGER NOT NULL,
-        char_start INTEGER NOT NULL,
-        char_end INTEGER NOT NULL,
-        best_rank INTEGER NOT NULL,
-        modes TEXT NOT NULL,
-        UNIQUE (set_name, qid, doc_id, ordinal),
-        FOREIGN KEY (set_name, qid) REFERENCES eval_queries(set_name, qid) ON DELETE CASCADE
-    );
-    CREATE TABLE eval_judgments (
-        set_name TEXT NOT NULL,
-        qid TEXT NOT NULL,
-        doc_id TEXT NOT NULL,
-        ordinal INTEGER NOT NULL,
-        char_start INTEGER NOT NULL,
-        char_end INTEGER NOT NULL,
-        grade INTEGER,
-        origin TEXT NOT NULL,
-        seq INTEGER NOT NULL,
-        judged_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
-        PRIMARY KEY (set_name, qid, doc_id, ordinal),
-        FOREIGN KEY (set_name, qid) REFERENCES eval_queries(set_name, qid) ON DELETE CASCADE
-    );
-    CREATE INDEX eval_judgments_seq ON eval_judgments(set_name, seq);
-    """,
-)
 
 
 # CJK lexical search: each CJK character becomes its own FTS token (corpus/cjk.py), so a Chinese word

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from index.passage_queries import passage_ids_matching
 from search.filters import Filters
 
 
@@ -10,9 +11,7 @@ def allowed_passages(conn, filters: Filters) -> np.ndarray | None:
     """Ids of passages passing the filters, or None when nothing filters."""
     if not filters.active:
         return None
-    where, params = filters.sql()
-    rows = conn.execute(f"SELECT p.passage_id FROM passages p JOIN documents d ON d.doc_id = p.doc_id WHERE {where}", params)
-    return np.fromiter((r[0] for r in rows), dtype=np.int64)
+    return passage_ids_matching(conn, filters)
 
 
 def dense_search(store, query_vector: np.ndarray, filters: Filters, limit: int) -> list[tuple[int, float]]:

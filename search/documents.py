@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 from index.errors import DocumentNotFound
+from index.passage_queries import document_rows
 
 
 def get_document(store, doc_id: str) -> dict:
@@ -27,13 +28,7 @@ def get_document(store, doc_id: str) -> dict:
 
 def list_documents(store, filters, limit: int | None = None, offset: int = 0) -> list[dict]:
     """Documents matching `filters`, oldest first and undated last, with their passage counts."""
-    where, params = filters.sql()
-    rows = store.db.conn.execute(
-        f"""SELECT d.doc_id, d.title, d.date, d.source, d.speaker, d.lang, d.url, d.provenance,
-                   (SELECT count(*) FROM passages p WHERE p.doc_id = d.doc_id) AS passages
-            FROM documents d WHERE {where} ORDER BY d.date IS NULL, d.date, d.doc_id LIMIT ? OFFSET ?""",
-        [*params, -1 if limit is None else limit, offset],
-    )
+    rows = document_rows(store.db.conn, filters, limit, offset)
     out = []
     for row in rows:
         provenance = json.loads(row["provenance"] or "{}")

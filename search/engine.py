@@ -1,12 +1,12 @@
 """One search: retrieve by mode, fuse, cap passages per document, attach metadata and highlights."""
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 
 from corpus.cjk import has_cjk
-from index.database import in_batches
 from index.embedding.languages import reads_cjk
+from index.passage_queries import doc_ids_of, passage_views
+from index.passage_view import CarriesPassage, PassageView
 from search.dense import dense_search
 from search.errors import InvalidQuery
 from search.filters import Filters
@@ -47,22 +47,12 @@ class SearchRequest:
 
 
 @dataclass
-class Hit:
+class Hit(CarriesPassage):
+    """A ranked passage: its view (hit.doc_id, hit.text, ... read through) and how it matched."""
+
     rank: int
     score: float
-    passage_id: int
-    doc_id: str
-    title: str | None
-    source: str | None
-    date: str | None
-    date_status: str
-    speaker: str | None
-    lang: str | None
-    url: str | None
-    ordinal: int
-    text: str
-    char_start: int
-    char_end: int
+    passage: PassageView
     highlights: list[tuple[int, int]]
     snippet: str
     snippet_highlights: list[tuple[int, int]]
@@ -70,10 +60,10 @@ class Hit:
     folded: list[int] = field(default_factory=list)  # passage ids of near-duplicates folded into this hit (--fold)
 
     def as_dict(self) -> dict:
-        data = asdict(self)
-        data["highlights"] = [list(s) for s in self.highlights]
-        data["snippet_highlights"] = [list(s) for s in self.snippet_highlights]
-        return data
+        return {"rank": self.rank, "score": self.score, **self.passage.as_dict(),
+                "highlights": [list(s) for s in self.highlights], "snippet": self.snippet,
+                "snippet_highlights": [list(s) for s in self.snippet_highlights],
+                "talking_point": self.talking_point, "folded": list(self.folded)}
 
 
 @dataclass
@@ -108,12 +98,6 @@ def retrieve(store, embedder, request: SearchRequest, depth: int | None = None, 
     return reciprocal_rank_fusion([dense, lexical_search(conn, request.query, request.filters, depth)])
 
 
-def _status(provenance_json: str, field_name: str, value) -> str:
-    if value in (None, ""):
-        return "unknown"
-    return json.loads(provenance_json or "{}").get(field_name, "given")
-
-
 def search(store, embedder, request: SearchRequest) -> SearchResponse:
     """Run `request` against `store`. `embedder` may be None for lexical mode."""
     request.validate()
@@ -138,27 +122,22 @@ def search(store, embedder, request: SearchRequest) -> SearchResponse:
     query_vector = embedder.embed([request.query]) if retrieval.needs_embedder else None
     while True:
         ranked = retrieve(store, embedder, retrieval, depth, query_vector)
-        chosen = _cap_per_doc(ranked, _doc_ids(store.db.conn, [pid for pid, _ in ranked]), request)
+        chosen = _cap_per_doc(ranked, doc_ids_of(store.db.conn, [pid for pid, _ in ranked]), request)
         if len(chosen) >= request.k or len(ranked) < depth:  # enough, or every retriever ran dry
             break
         total = store.db.counts()["passages"] if total is None else total
         if depth >= total:
             break
         depth *= 4
-    rows = _passage_rows(store.db.conn, [pid for pid, _ in chosen])
+    views = passage_views(store.db.conn, [pid for pid, _ in chosen])
     hits: list[Hit] = []
     for pid, score in chosen:
-        row = rows.get(pid)
-        if row is None:  # removed by a concurrent ingest between the two reads
+        view = views.get(pid)
+        if view is None:  # removed by a concurrent ingest between the two reads
             continue
-        spans = highlight_spans(row["text"], request.query) if request.highlight else []
-        snip, snip_spans = snippet(row["text"], spans) if request.highlight else (row["text"], [])
-        hits.append(Hit(
-            rank=len(hits) + 1, score=round(score, 6), passage_id=pid, doc_id=row["doc_id"], title=row["title"],
-            source=row["source"], date=row["date"], date_status=_status(row["provenance"], "date", row["date"]),
-            speaker=row["speaker"], lang=row["lang"], url=row["url"], ordinal=row["ordinal"], text=row["text"],
-            char_start=row["char_start"], char_end=row["char_end"], highlights=spans, snippet=snip, snippet_highlights=snip_spans,
-        ))
+        spans = highlight_spans(view.text, request.query) if request.highlight else []
+        snip, snip_spans = snippet(view.text, spans) if request.highlight else (view.text, [])
+        hits.append(Hit(rank=len(hits) + 1, score=round(score, 6), passage=view, highlights=spans, snippet=snip, snippet_highlights=snip_spans))
     return SearchResponse(request.query, request.mode, request.filters, hits, notes)
 
 
@@ -177,24 +156,3 @@ def _cap_per_doc(ranked: list[tuple[int, float]], doc_of: dict[int, str], reques
         if len(chosen) >= request.k:
             break
     return chosen
-
-
-def _doc_ids(conn, ids: list[int]) -> dict[int, str]:
-    """Passage id -> document id, for the per-document cap over every candidate (texts are read for the chosen only)."""
-    doc_of = {}
-    for chunk, marks in in_batches(ids):
-        doc_of.update(conn.execute(f"SELECT passage_id, doc_id FROM passages WHERE passage_id IN ({marks})", chunk).fetchall())
-    return doc_of
-
-
-def _passage_rows(conn, ids: list[int]) -> dict:
-    rows = {}
-    for chunk, marks in in_batches(ids):
-        for row in conn.execute(
-            f"""SELECT p.passage_id, p.doc_id, p.ordinal, p.char_start, p.char_end, p.text,
-                       d.title, d.source, d.date, d.speaker, d.lang, d.url, d.provenance
-                FROM passages p JOIN documents d ON d.doc_id = p.doc_id WHERE p.passage_id IN ({marks})""",
-            chunk,
-        ):
-            rows[row["passage_id"]] = row
-    return rows

@@ -1,4 +1,4 @@
-"""Metadata filters on documents, turned into SQL over the `documents` table (alias d)."""
+"""Metadata filters on documents: parsed and validated here, turned into SQL by the store (index/filter_sql.py)."""
 from __future__ import annotations
 
 import calendar
@@ -48,28 +48,6 @@ class Filters:
     @property
     def active(self) -> bool:
         return bool(self.since or self.until or self.sources or self.speakers or self.langs)
-
-    def sql(self) -> tuple[str, list]:
-        """A WHERE fragment (never empty: '1' when nothing filters) and its parameters."""
-        parts, params = [], []
-        if self.since or self.until:
-            bounds = []
-            if self.since:
-                bounds.append("d.date >= ?")
-                params.append(self.since)
-            if self.until:
-                bounds.append("d.date <= ?")
-                params.append(self.until)
-            dated = " AND ".join(bounds)
-            parts.append(f"(({dated}) OR d.date IS NULL)" if self.include_undated else f"({dated})")
-        for column, values in (("source", self.sources), ("speaker", self.speakers)):
-            if values:
-                parts.append("(" + " OR ".join(f"d.{column} LIKE ? ESCAPE '\\'" for _ in values) + ")")
-                params += ["%" + v.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%" for v in values]
-        if self.langs:
-            parts.append("(" + " OR ".join("lower(d.lang) = ?" for _ in self.langs) + ")")
-            params += list(self.langs)
-        return (" AND ".join(parts) or "1"), params
 
     def as_dict(self) -> dict:
         return {"since": self.since, "until": self.until, "source": list(self.sources), "speaker": list(self.speakers),

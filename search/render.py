@@ -5,13 +5,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from index.passage_view import date_label
 from search.engine import SearchResponse
-
-
-def date_label(date: str | None, status: str) -> str:
-    if not date:
-        return "date unknown"
-    return f"{date} (inferred)" if status == "inferred" else date
 
 
 def highlighted(text: str, spans) -> Text:

@@ -6,6 +6,7 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from index.passage_queries import all_passage_views, document_text
 from search.evaluation import sets
 from search.evaluation.errors import EvalSetError
 from search.evaluation.qrels_io import qrels_line
@@ -41,8 +42,7 @@ def jsonl_records(store, name: str) -> list[dict]:
     out = []
     for j in sets.judgments(conn, name):
         if j.ref.doc_id not in docs:
-            row = conn.execute("SELECT text FROM documents WHERE doc_id = ?", (j.ref.doc_id,)).fetchone()
-            docs[j.ref.doc_id] = row[0] if row else None
+            docs[j.ref.doc_id] = document_text(conn, j.ref.doc_id)
         doc_text = docs[j.ref.doc_id]
         out.append({
             "query_id": j.qid, "query": texts[j.qid], "doc_id": j.ref.key, "document": j.ref.doc_id, "ordinal": j.ref.ordinal,
@@ -65,14 +65,12 @@ def export_beir(store, name: str, folder: Path, corpus: str = "all") -> BeirRepo
     wanted = {(j.ref.doc_id, j.ref.ordinal) for j in judged}
     n_corpus = 0
     with open(folder / "corpus.jsonl", "w", encoding="utf-8") as out:
-        rows = conn.execute("""SELECT p.doc_id, p.ordinal, p.char_start, p.char_end, p.text, d.title, d.date, d.source
-                               FROM passages p JOIN documents d ON d.doc_id = p.doc_id ORDER BY p.doc_id, p.ordinal""")
-        for r in rows:
-            if corpus == "judged" and (r["doc_id"], r["ordinal"]) not in wanted:
+        for p in all_passage_views(conn):
+            if corpus == "judged" and (p.doc_id, p.ordinal) not in wanted:
                 continue
-            record = {"_id": f"{r['doc_id']}#{r['ordinal']}", "title": r["title"] or "", "text": r["text"],
-                      "metadata": {"doc_id": r["doc_id"], "ordinal": r["ordinal"], "char_start": r["char_start"], "char_end": r["char_end"],
-                                   "date": r["date"], "source": r["source"]}}
+            record = {"_id": f"{p.doc_id}#{p.ordinal}", "title": p.title or "", "text": p.text,
+                      "metadata": {"doc_id": p.doc_id, "ordinal": p.ordinal, "char_start": p.char_start, "char_end": p.char_end,
+                                   "date": p.date, "source": p.source}}
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
             n_corpus += 1
     queries = sets.queries(conn, name)

@@ -7,10 +7,12 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 
+from index.passage_queries import document_ids, document_text, passages_of, speakers
 from search.evaluation import sets
 from search.evaluation.errors import EvalSetError
 from search.evaluation.keys import PassageRef
 from corpus.turns import find_turns
+from search.filters import Filters
 
 TOO_LONG = "question over the query length limit"
 NOT_SEPARABLE = "answer shares its passages with the question"
@@ -53,21 +55,21 @@ def build_from_qa(store, name: str, spokespeople=(), source: str | None = None, 
     name = sets.check_name(name)
     if name in sets.set_names(conn) and not replace:
         raise EvalSetError(f"evaluation set {name!r} already exists; pick another --name or pass --replace to rebuild it")
-    people = {r[0] for r in conn.execute("SELECT DISTINCT speaker FROM documents WHERE speaker IS NOT NULL")} | set(spokespeople)
+    people = speakers(conn) | set(spokespeople)
     report = QaReport(name=name)
     dropped: Counter = Counter()
     found = []  # (doc_id, turn number, turn, excluded refs, graded refs)
     questions: set[PassageRef] = set()  # passages of every paired question, for evaluating on answers only
-    where, params = ("WHERE lower(source) LIKE ?", [f"%{source.lower()}%"]) if source else ("", [])
-    for (doc_id,) in conn.execute(f"SELECT doc_id FROM documents {where} ORDER BY date, doc_id", params).fetchall():
-        doc = conn.execute("SELECT doc_id, text FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+    for doc_id in document_ids(conn, Filters(sources=(source,)) if source else None):
+        text = document_text(conn, doc_id)
+        if text is None:  # removed meanwhile
+            continue
         report.documents += 1
-        scan = find_turns(doc["text"], people)
+        scan = find_turns(text, people)
         dropped.update(scan.dropped)
         if scan.turns:
             report.documents_with_turns += 1
-        passages = [PassageRef(doc["doc_id"], r["ordinal"], r["char_start"], r["char_end"])
-                    for r in conn.execute("SELECT ordinal, char_start, char_end FROM passages WHERE doc_id = ? ORDER BY ordinal", (doc["doc_id"],))]
+        passages = [PassageRef(doc_id, r["ordinal"], r["char_start"], r["char_end"]) for r in passages_of(conn, doc_id)]
         for number, turn in enumerate(scan.turns, start=1):
             report.turns_paired += 1
             questions.update(p for p in passages if _overlap(p, turn.question_span) > 0)
@@ -88,7 +90,7 @@ def build_from_qa(store, name: str, spokespeople=(), source: str | None = None, 
             if not any(g == 2 for _, g in graded):
                 dropped[NOT_SEPARABLE] += 1
                 continue
-            found.append((doc["doc_id"], number, turn, excluded, graded))
+            found.append((doc_id, number, turn, excluded, graded))
     questions = sorted((r.doc_id, r.ordinal, r.char_start, r.char_end) for r in questions)
     if sample is not None and sample < len(found):
         report.sampled_from = len(found)

@@ -5,6 +5,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from search.evaluation import sets
+from search.evaluation.migrations import ensure_schema
 from search.evaluation.errors import JudgmentFileError
 from search.evaluation.keys import resolve
 from search.evaluation.qrels_io import read_judgments
@@ -32,6 +33,7 @@ def import_judgments(store, name: str, path: Path, fmt: str | None = None, queri
     raw = read_judgments(Path(path), fmt)
     conn = store.db.conn
     name = sets.check_name(name)
+    ensure_schema(conn)
     known = {r[0]: r[1] for r in conn.execute("SELECT qid, query FROM eval_queries WHERE set_name = ?", (name,))}
     texts = dict(queries or [])
     report = ImportReport(name=name, lines=len(raw))

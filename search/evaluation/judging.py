@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from index.passage_queries import passage_view_at
 from search.evaluation import sets
 from search.evaluation.errors import EvalSetError
 from search.evaluation.keys import PassageRef
+from search.evaluation.migrations import ensure_schema
 
 ORIGIN = "judge"
 
@@ -58,6 +60,7 @@ def next_candidate(store, name: str) -> Candidate | None:
 
 def get_candidate(store, name: str, candidate_id: int) -> Candidate:
     conn = store.db.conn
+    ensure_schema(conn)
     row = conn.execute(
         """SELECT c.candidate_id, c.qid, c.doc_id, c.ordinal, c.char_start, c.char_end, c.best_rank, c.modes, q.query
            FROM eval_candidates c JOIN eval_queries q ON q.set_name = c.set_name AND q.qid = c.qid
@@ -117,19 +120,15 @@ def _candidate(conn, name: str, row) -> Candidate:
     from search.highlight import highlight_spans
 
     ref = PassageRef(row["doc_id"], row["ordinal"], row["char_start"], row["char_end"])
-    current = conn.execute(
-        """SELECT p.text, p.char_start, p.char_end, d.title, d.source, d.date, d.speaker FROM passages p
-           JOIN documents d ON d.doc_id = p.doc_id WHERE p.doc_id = ? AND p.ordinal = ?""",
-        (ref.doc_id, ref.ordinal),
-    ).fetchone()
+    current = passage_view_at(conn, ref.doc_id, ref.ordinal)
     prog = progress_counts(conn, name)
     cand = Candidate(row["candidate_id"], name, row["qid"], row["query"], ref, row["modes"].split(","), row["best_rank"],
                      text=None, changed=False, done=prog[0], total=prog[1])
     if current is not None:
-        cand.text = current["text"]
-        cand.changed = (current["char_start"], current["char_end"]) != (ref.char_start, ref.char_end)
-        cand.title, cand.source, cand.date, cand.speaker = current["title"], current["source"], current["date"], current["speaker"]
-        cand.highlights = highlight_spans(current["text"], row["query"])
+        cand.text = current.text
+        cand.changed = (current.char_start, current.char_end) != (ref.char_start, ref.char_end)
+        cand.title, cand.source, cand.date, cand.speaker = current.title, current.source, current.date, current.speaker
+        cand.highlights = highlight_spans(current.text, row["query"])
     return cand
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from index.passage_queries import passage_view, passages_of
+
 _SPAN = re.compile(r"^(?P<doc>.+):(?P<start>\d+)-(?P<end>\d+)$")
 _ORDINAL = re.compile(r"^(?P<doc>.+)#(?P<ordinal>\d+)$")
 
@@ -28,27 +30,25 @@ def passage_key(doc_id: str, ordinal: int) -> str:
     return f"{doc_id}#{ordinal}"
 
 
-def ref_of(row) -> PassageRef:
-    return PassageRef(row["doc_id"], int(row["ordinal"]), int(row["char_start"]), int(row["char_end"]))
-
-
 def resolve(conn, docid: str) -> PassageRef | None:
     """The current passage a judgment file names: `doc_id#ordinal`, `doc_id:start-end`, or a passage id."""
     docid = docid.strip()
     match = _ORDINAL.match(docid)
     if match:
-        row = conn.execute("SELECT doc_id, ordinal, char_start, char_end FROM passages WHERE doc_id = ? AND ordinal = ?",
-                           (match["doc"], int(match["ordinal"]))).fetchone()
-        return ref_of(row) if row else None
+        ordinal = int(match["ordinal"])
+        return next((_ref(match["doc"], r) for r in passages_of(conn, match["doc"]) if r["ordinal"] == ordinal), None)
     match = _SPAN.match(docid)
     if match:
-        row = conn.execute("SELECT doc_id, ordinal, char_start, char_end FROM passages WHERE doc_id = ? AND char_start = ? AND char_end = ?",
-                           (match["doc"], int(match["start"]), int(match["end"]))).fetchone()
-        return ref_of(row) if row else None
+        span = (int(match["start"]), int(match["end"]))
+        return next((_ref(match["doc"], r) for r in passages_of(conn, match["doc"]) if (r["char_start"], r["char_end"]) == span), None)
     if docid.isdigit():
-        row = conn.execute("SELECT doc_id, ordinal, char_start, char_end FROM passages WHERE passage_id = ?", (int(docid),)).fetchone()
-        return ref_of(row) if row else None
+        view = passage_view(conn, int(docid))
+        return PassageRef(view.doc_id, view.ordinal, view.char_start, view.char_end) if view else None
     return None
+
+
+def _ref(doc_id: str, row) -> PassageRef:
+    return PassageRef(doc_id, int(row["ordinal"]), int(row["char_start"]), int(row["char_end"]))
 
 
 def current_passages(conn, refs) -> dict[str, tuple[int, bool]]:
@@ -58,7 +58,7 @@ def current_passages(conn, refs) -> dict[str, tuple[int, bool]]:
     for ref in refs:
         by_doc.setdefault(ref.doc_id, []).append(ref)
     for doc_id, items in by_doc.items():
-        rows = {r["ordinal"]: r for r in conn.execute("SELECT passage_id, ordinal, char_start, char_end FROM passages WHERE doc_id = ?", (doc_id,))}
+        rows = {r["ordinal"]: r for r in passages_of(conn, doc_id)}
         for ref in items:
             row = rows.get(ref.ordinal)
             if row is not None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from search.evaluation.errors import EvalSetError, EvalSetNotFound
 from search.evaluation.keys import PassageRef
+from search.evaluation.migrations import ensure_schema
 
 GRADES = (0, 1, 2)
 KINDS = ("pooled", "qa", "imported")
@@ -29,10 +30,12 @@ class Judgment:
 
 
 def set_names(conn) -> list[str]:
+    ensure_schema(conn)
     return [r[0] for r in conn.execute("SELECT name FROM evalsets ORDER BY name")]
 
 
 def get_set(conn, name: str) -> dict:
+    ensure_schema(conn)
     row = conn.execute("SELECT name, kind, params, created_at FROM evalsets WHERE name = ?", (name,)).fetchone()
     if row is None:
         raise EvalSetNotFound(name, set_names(conn))
@@ -49,6 +52,7 @@ def check_name(name: str) -> str:
 def create_set(conn, name: str, kind: str, params: dict | None = None) -> None:
     """Create a set (inside a transaction); an existing one is left as it is, so pooling or importing again adds to it."""
     name = check_name(name)
+    ensure_schema(conn)
     row = conn.execute("SELECT kind FROM evalsets WHERE name = ?", (name,)).fetchone()
     if row is not None:
         return
@@ -80,6 +84,7 @@ def add_query(conn, name: str, qid: str, query: str, exclude: list[PassageRef] =
 
 
 def queries(conn, name: str) -> list[EvalQuery]:
+    ensure_schema(conn)
     return [
         EvalQuery(r["qid"], r["query"], r["position"], [PassageRef(*e) for e in json.loads(r["exclude"])], json.loads(r["meta"]))
         for r in conn.execute("SELECT qid, query, position, exclude, meta FROM eval_queries WHERE set_name = ? ORDER BY position", (name,))
@@ -115,6 +120,7 @@ def set_judgment(conn, name: str, qid: str, ref: PassageRef, grade: int | None, 
 
 def judgments(conn, name: str, include_skipped: bool = False) -> list[Judgment]:
     """Judgments in query order, then by passage key order of entry."""
+    ensure_schema(conn)
     rows = conn.execute(
         f"""SELECT j.qid, j.doc_id, j.ordinal, j.char_start, j.char_end, j.grade, j.origin FROM eval_judgments j
             JOIN eval_queries q ON q.set_name = j.set_name AND q.qid = j.qid

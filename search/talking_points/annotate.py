@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from index.passage_queries import doc_ids_of, document_dates
 from search.talking_points import store as tp_store
 
 FOLD_DEPTH = 4  # with folding, ask the engine for this many times k so the page still fills
@@ -15,16 +16,18 @@ def talking_point_info(store, passage_ids: list[int]) -> dict[int, dict]:
     if not pairs:
         return {}
     cluster_ids = sorted({c for _, c in pairs})
-    marks = ",".join("?" * len(cluster_ids))
+    members = tp_store.cluster_passages(db, cluster_ids)
+    doc_of = doc_ids_of(db.conn, sorted({pid for _, pid in members}))
+    date_of = document_dates(db.conn, sorted(set(doc_of.values())))
     stats: dict[int, dict] = {}
-    for row in db.conn.execute(
-        f"""SELECT ct.cluster_id, p.doc_id, d.date FROM tp_cluster_texts ct JOIN tp_sentences s ON s.text_id = ct.text_id
-            JOIN passages p ON p.passage_id = s.passage_id JOIN documents d ON d.doc_id = p.doc_id
-            WHERE ct.cluster_id IN ({marks})""", cluster_ids):
-        entry = stats.setdefault(row[0], {"docs": set(), "dates": []})
-        entry["docs"].add(row[1])
-        if row[2]:
-            entry["dates"].append(row[2])
+    for cluster_id, passage_id in members:
+        doc_id = doc_of.get(passage_id)
+        if doc_id is None:  # removed since the clusters were computed
+            continue
+        entry = stats.setdefault(cluster_id, {"docs": set(), "dates": []})
+        entry["docs"].add(doc_id)
+        if date_of.get(doc_id):
+            entry["dates"].append(date_of[doc_id])
     reps = tp_store.representatives(db, cluster_ids)
     out: dict[int, dict] = {}
     for pid, cid in pairs:

@@ -4,12 +4,17 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from index.passage_view import CITATION_FIELDS
 from search.talking_points.errors import TalkingPointsError
 
 CLUSTER_COLUMNS = ["rank", "cluster_id", "representative", "n_documents", "n_sources", "first_seen", "last_seen",
-                   "passage_id", "doc_id", "title", "source", "speaker", "date", "sentence", "similarity"]
-SIMILAR_COLUMNS = ["rank", "passage_id", "doc_id", "title", "source", "speaker", "date", "cosine", "word_overlap",
-                   "ngram_containment", "shared_words", "text"]
+                   *CITATION_FIELDS, "sentence", "similarity"]
+SIMILAR_COLUMNS = ["rank", *CITATION_FIELDS, "cosine", "word_overlap", "ngram_containment", "shared_words", "text"]
+
+
+def _citation(passage) -> list:
+    """The CITATION_FIELDS of a passage view, empty strings for unknowns."""
+    return ["" if v is None else v for v in passage.as_dict(CITATION_FIELDS).values()]
 
 
 def _open(path: Path):
@@ -27,7 +32,7 @@ def write_clusters_csv(path: Path, clusters) -> int:
         for c in clusters:
             for m in c.members:
                 out.writerow([c.rank, c.cluster_id, c.representative, c.n_documents, c.n_sources, c.first_seen or "", c.last_seen or "",
-                              m.passage_id, m.doc_id, m.title or "", m.source or "", m.speaker or "", m.date or "", m.sentence, m.similarity])
+                              *_citation(m.passage), m.sentence, m.similarity])
                 rows += 1
     return rows
 
@@ -37,6 +42,5 @@ def write_similar_csv(path: Path, hits) -> int:
         out = csv.writer(f)
         out.writerow(SIMILAR_COLUMNS)
         for h in hits:
-            out.writerow([h.rank, h.passage_id, h.doc_id, h.title or "", h.source or "", h.speaker or "", h.date or "", h.cosine,
-                          h.word_overlap, h.ngram_containment, " ".join(h.shared_words), h.text])
+            out.writerow([h.rank, *_citation(h.passage), h.cosine, h.word_overlap, h.ngram_containment, " ".join(h.shared_words), h.text])
     return len(hits)

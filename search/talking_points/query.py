@@ -1,13 +1,16 @@
 """Reading talking points: filter members by document metadata and topic, count spread, rank."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
+from index.passage_queries import passage_ids_matching, passage_views
+from index.passage_view import CITATION_FIELDS, CarriesPassage, PassageView
 from search.filters import Filters
 from search.talking_points import store as tp_store
 from search.talking_points.errors import TalkingPointsError
+from search.talking_points.migrations import ensure_schema
 from search.talking_points.options import TalkingPointOptions
 from search.talking_points.refresh import refresh_talking_points
 from search.talking_points.sentences import content_stems
@@ -16,15 +19,15 @@ QUERY_COSINE = 0.4  # a cluster is on the topic of --query when its representati
 
 
 @dataclass
-class Member:
-    passage_id: int
-    doc_id: str
-    title: str | None
-    source: str | None
-    speaker: str | None
-    date: str | None
+class Member(CarriesPassage):
+    """A sentence of a talking point in its passage (member.doc_id, member.date, ... read through)."""
+
+    passage: PassageView
     sentence: str
     similarity: float  # cosine to the representative wording
+
+    def as_dict(self) -> dict:
+        return {**self.passage.as_dict(CITATION_FIELDS), "sentence": self.sentence, "similarity": self.similarity}
 
 
 @dataclass
@@ -44,7 +47,8 @@ class Cluster:
         return sorted({m.doc_id for m in self.members})
 
     def as_dict(self) -> dict:
-        data = asdict(self)
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["members"] = [m.as_dict() for m in self.members]
         data["documents"] = self.documents
         return data
 
@@ -72,14 +76,21 @@ def find_talking_points(store, embedder, filters: Filters | None = None, query: 
     filters = filters or Filters()
     if refresh:
         ensure_talking_points(store, embedder, options)
-    where, params = filters.sql()
+    conn = store.db.conn
+    ensure_schema(conn)
+    rows = tp_store.cluster_members(store.db, passage_ids_matching(conn, filters) if filters.active else None)
+    views = passage_views(conn, [r.passage_id for r in rows])
+    rows = [r for r in rows if r.passage_id in views]  # a passage removed since the clusters were computed
+    # By cluster, then date (undated first, as SQL orders NULL), document and sentence.
+    rows.sort(key=lambda r: (r.cluster_id, views[r.passage_id].date is not None, views[r.passage_id].date or "",
+                             views[r.passage_id].doc_id, r.sentence_id))
     clusters: dict[int, Cluster] = {}
-    for row in tp_store.cluster_members(store.db, where, params):
-        c = clusters.get(row["cluster_id"])
+    for row in rows:
+        c = clusters.get(row.cluster_id)
         if c is None:
-            c = clusters[row["cluster_id"]] = Cluster(row["cluster_id"], "", 0, 0, 0, None, None)
-        c.members.append(Member(row["passage_id"], row["doc_id"], row["title"], row["source"], row["speaker"], row["date"],
-                                row["sentence"], round(float(row["similarity"]), 4)))
+            c = clusters[row.cluster_id] = Cluster(row.cluster_id, "", 0, 0, 0, None, None)
+        view = views[row.passage_id]
+        c.members.append(Member(view, view.text[row.char_start : row.char_end], round(float(row.similarity), 4)))
     kept = [c for c in clusters.values() if len({m.doc_id for m in c.members}) >= min_docs]
     reps = tp_store.representatives(store.db, [c.cluster_id for c in kept])
     for c in kept:

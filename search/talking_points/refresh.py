@@ -15,6 +15,7 @@ import numpy as np
 from search.talking_points import store as tp_store
 from search.talking_points.clustering import find_edges, medoid, star_clusters
 from search.talking_points.errors import TalkingPointsError
+from search.talking_points.migrations import ensure_schema
 from search.talking_points.options import TalkingPointOptions
 from search.talking_points.sentences import passage_sentences
 
@@ -48,6 +49,7 @@ def refresh_talking_points(store, embedder, options: TalkingPointOptions | None 
     if embedder is None:
         raise TalkingPointsError("talking points must be recomputed and that needs the embedding model; run without --no-model, or run `dipsearch talking-points` once")
     store.check_model(embedder)
+    ensure_schema(db.conn)
     generation = db.generation()
     t0 = time.perf_counter()
     _add_new_sentences(store, embedder, report, progress)

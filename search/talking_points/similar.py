@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
-from index.database import in_batches
+from index.passage_queries import passage_view, passage_views
+from index.passage_view import CITATION_FIELDS, CarriesPassage, PassageView
 from search.talking_points.errors import PassageNotFound, TalkingPointsError
 from search.talking_points.sentences import shingles, tokens
 from search.terms import STOPWORDS, stem
@@ -13,15 +14,11 @@ _TOKEN = re.compile(r"\w+", re.UNICODE)
 MAX_K = 200
 
 @dataclass
-class SimilarPassage:
+class SimilarPassage(CarriesPassage):
+    """A passage near the source one (similar.doc_id, similar.text, ... read through) and what they share."""
+
     rank: int
-    passage_id: int
-    doc_id: str
-    title: str | None
-    source: str | None
-    speaker: str | None
-    date: str | None
-    text: str
+    passage: PassageView
     cosine: float
     word_overlap: float  # share of the source's content words that this passage uses too
     ngram_containment: float  # share of the shorter side's 5-grams found in the other
@@ -29,9 +26,9 @@ class SimilarPassage:
     highlights: list[tuple[int, int]]  # character spans of the shared words in `text`
 
     def as_dict(self) -> dict:
-        data = asdict(self)
-        data["highlights"] = [list(s) for s in self.highlights]
-        return data
+        return {"rank": self.rank, **self.passage.as_dict(CITATION_FIELDS), "text": self.passage.text, "cosine": self.cosine,
+                "word_overlap": self.word_overlap, "ngram_containment": self.ngram_containment, "shared_words": list(self.shared_words),
+                "highlights": [list(s) for s in self.highlights]}
 
 def similar_passages(store, embedder, passage_id: int | None = None, text: str | None = None, k: int = 10,
                      other_documents: bool = True) -> list[SimilarPassage]:
@@ -44,13 +41,13 @@ def similar_passages(store, embedder, passage_id: int | None = None, text: str |
     db = store.db
     exclude_doc = None
     if passage_id is not None:
-        row = db.conn.execute("SELECT passage_id, doc_id, text FROM passages WHERE passage_id = ?", (passage_id,)).fetchone()
-        if row is None:
+        source_view = passage_view(db.conn, passage_id)
+        if source_view is None:
             raise PassageNotFound(passage_id)
-        source_text = row["text"]
+        source_text = source_view.text
         info = store.model_info()
         vector = db.vectors_for([passage_id], int(info["dimension"]))
-        exclude_doc = row["doc_id"] if other_documents else None
+        exclude_doc = source_view.doc_id if other_documents else None
     else:
         store.check_model(embedder)
         source_text = text
@@ -59,18 +56,17 @@ def similar_passages(store, embedder, passage_id: int | None = None, text: str |
     while True:
         scores, ids = store.vectors().search(vector, depth)
         found = [(int(i), float(s)) for s, i in zip(scores[0], ids[0]) if i >= 0 and i != passage_id]
-        rows = _rows(db, [i for i, _ in found])
-        kept = [(i, s) for i, s in found if i in rows and rows[i]["doc_id"] != exclude_doc]
+        views = passage_views(db.conn, [i for i, _ in found])
+        kept = [(i, s) for i, s in found if i in views and views[i].doc_id != exclude_doc]
         if len(kept) >= k or depth >= store.vectors().size:
             break
         depth = min(store.vectors().size, depth * 4)
     out = []
     for rank, (pid, score) in enumerate(kept[:k], start=1):
-        row = rows[pid]
-        shared, spans = shared_words(source_text, row["text"])
-        out.append(SimilarPassage(rank, pid, row["doc_id"], row["title"], row["source"], row["speaker"], row["date"], row["text"],
-                                  round(score, 4), round(_overlap(source_text, shared), 4), round(containment(source_text, row["text"]), 4),
-                                  shared, spans))
+        view = views[pid]
+        shared, spans = shared_words(source_text, view.text)
+        out.append(SimilarPassage(rank, view, round(score, 4), round(_overlap(source_text, shared), 4),
+                                  round(containment(source_text, view.text), 4), shared, spans))
     return out
 
 def _content(word: str) -> bool:
@@ -95,11 +91,3 @@ def _overlap(source: str, shared: list[str]) -> float:
 def containment(a: str, b: str, n: int = 5) -> float:
     sa, sb = shingles(tokens(a), n), shingles(tokens(b), n)
     return len(sa & sb) / max(1, min(len(sa), len(sb)))
-
-def _rows(db, ids: list[int]) -> dict:
-    out = {}
-    for chunk, marks in in_batches(ids):
-        for r in db.conn.execute(f"""SELECT p.passage_id, p.doc_id, p.text, d.title, d.source, d.speaker, d.date
-                                    FROM passages p JOIN documents d ON d.doc_id = p.doc_id WHERE p.passage_id IN ({marks})""", chunk):
-            out[r["passage_id"]] = r
-    return out

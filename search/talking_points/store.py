@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
-from index.database import in_batches
+from index import passage_queries
+from index.batches import in_batches
+from search.talking_points.migrations import has_tables
 from search.talking_points.sentences import Sentence
 
 GENERATION_KEY = "talking_points.generation"
@@ -28,16 +31,13 @@ def has_clusters(db) -> bool:
 
 
 def unsplit_passages(db, batch: int = 2000) -> Iterator[list[tuple[int, str]]]:
-    """Batches of (passage id, text) not yet split into sentences."""
-    last = -1
-    while True:
-        rows = db.conn.execute(
-            """SELECT p.passage_id, p.text FROM passages p LEFT JOIN tp_passages t ON t.passage_id = p.passage_id
-               WHERE t.passage_id IS NULL AND p.passage_id > ? ORDER BY p.passage_id LIMIT ?""", (last, batch)).fetchall()
-        if not rows:
-            return
-        last = rows[-1][0]
-        yield [(r[0], r[1]) for r in rows]
+    """Batches of (passage id, text) not yet split into sentences, by passage id."""
+    done = {r[0] for r in db.conn.execute("SELECT passage_id FROM tp_passages")}
+    todo = [pid for pid in passage_queries.all_passage_ids(db.conn) if pid not in done]
+    for start in range(0, len(todo), batch):
+        ids = todo[start : start + batch]
+        views = passage_queries.passage_views(db.conn, ids)
+        yield [(pid, views[pid].text) for pid in ids if pid in views]
 
 
 def known_wordings(db, keys: Sequence[str]) -> dict[str, int]:
@@ -75,7 +75,11 @@ def load_texts(db, min_words: int, dimension: int) -> tuple[np.ndarray, list[str
 
 def occurrences(db) -> Iterator[tuple[int, str]]:
     """(text id, document id) of every sentence occurrence."""
-    yield from db.conn.execute("SELECT s.text_id, p.doc_id FROM tp_sentences s JOIN passages p ON p.passage_id = s.passage_id")
+    doc_of = passage_queries.doc_id_by_passage(db.conn)
+    for text_id, passage_id in db.conn.execute("SELECT text_id, passage_id FROM tp_sentences"):
+        doc_id = doc_of.get(passage_id)
+        if doc_id is not None:
+            yield text_id, doc_id
 
 
 def replace_clusters(db, clusters: Sequence[tuple[int, Sequence[tuple[int, float]]]], generation: int, options_json: str) -> None:
@@ -91,21 +95,36 @@ def replace_clusters(db, clusters: Sequence[tuple[int, Sequence[tuple[int, float
     db.set_setting(OPTIONS_KEY, options_json)
 
 
-MEMBER_SQL = """
-SELECT ct.cluster_id, ct.similarity, c.representative_text_id AS rep_id, s.sentence_id, s.passage_id, s.text_id,
-       substr(p.text, s.char_start + 1, s.char_end - s.char_start) AS sentence,
-       p.doc_id, d.title, d.source, d.speaker, d.date
-FROM tp_cluster_texts ct
-JOIN tp_clusters c ON c.cluster_id = ct.cluster_id
-JOIN tp_sentences s ON s.text_id = ct.text_id
-JOIN passages p ON p.passage_id = s.passage_id
-JOIN documents d ON d.doc_id = p.doc_id
-"""
+@dataclass(frozen=True)
+class MemberRow:
+    """One sentence of a cluster, where it stands in its passage."""
+
+    cluster_id: int
+    similarity: float  # of its wording to the cluster's representative
+    sentence_id: int
+    passage_id: int
+    text_id: int
+    char_start: int
+    char_end: int
 
 
-def cluster_members(db, where: str = "1", params: Sequence = ()) -> list:
-    """Every member sentence of every cluster passing `where` (SQL over d = documents, ct, s, p)."""
-    return db.conn.execute(f"{MEMBER_SQL} WHERE {where} ORDER BY ct.cluster_id, d.date, p.doc_id, s.sentence_id", list(params)).fetchall()
+def cluster_members(db, passage_ids=None) -> list[MemberRow]:
+    """Every member sentence of every cluster, by cluster and sentence id; only those of `passage_ids` when given."""
+    rows = db.conn.execute("""SELECT ct.cluster_id, ct.similarity, s.sentence_id, s.passage_id, s.text_id, s.char_start, s.char_end
+                              FROM tp_cluster_texts ct JOIN tp_sentences s ON s.text_id = ct.text_id
+                              ORDER BY ct.cluster_id, s.sentence_id""")
+    wanted = None if passage_ids is None else set(passage_ids)
+    return [MemberRow(*r) for r in rows if wanted is None or r[3] in wanted]
+
+
+def cluster_passages(db, cluster_ids: Sequence[int]) -> list[tuple[int, int]]:
+    """(cluster id, passage id) of every sentence of the given clusters."""
+    out = []
+    for chunk, marks in in_batches(cluster_ids):
+        out += [(r[0], r[1]) for r in db.conn.execute(
+            f"""SELECT ct.cluster_id, s.passage_id FROM tp_cluster_texts ct JOIN tp_sentences s ON s.text_id = ct.text_id
+                WHERE ct.cluster_id IN ({marks})""", chunk)]
+    return out
 
 
 def representatives(db, cluster_ids: Sequence[int]) -> dict[int, tuple[str, bytes]]:
@@ -120,8 +139,8 @@ def representatives(db, cluster_ids: Sequence[int]) -> dict[int, tuple[str, byte
 def clusters_of_passages(db, passage_ids: Sequence[int]) -> list[tuple[int, int]]:
     """(passage id, cluster id) for the given passages' sentences that belong to a cluster."""
     out = []
-    if not db.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'tp_clusters'").fetchone():
-        return []  # an index opened read-only from before talking points existed
+    if not has_tables(db.conn):
+        return []  # an index never asked for talking points (search does not create their tables)
     for chunk, marks in in_batches(passage_ids):
         out += [(r[0], r[1]) for r in db.conn.execute(
             f"""SELECT DISTINCT s.passage_id, ct.cluster_id FROM tp_sentences s JOIN tp_cluster_texts ct ON ct.text_id = s.text_id

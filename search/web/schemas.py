@@ -1,10 +1,12 @@
 """Parameters and responses of the HTTP API, as pydantic models (they make the OpenAPI schema)."""
 from __future__ import annotations
 
-from typing import Literal, Optional
+from dataclasses import fields
+from typing import Literal, Optional, get_type_hints
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from index.passage_view import PassageView
 from search.engine import MAX_QUERY_CHARS
 
 WEB_MAX_K = 100  # a page or an API call returns at most this many passages
@@ -40,27 +42,24 @@ class FiltersOut(BaseModel):
     include_undated: bool
 
 
-class HitOut(BaseModel):
-    rank: int
-    score: float
-    passage_id: int
-    doc_id: str
-    title: Optional[str]
-    source: Optional[str]
-    date: Optional[str]
-    date_status: str = Field(description="given, extracted, inferred or unknown")
-    speaker: Optional[str]
-    lang: Optional[str]
-    url: Optional[str]
-    ordinal: int
-    text: str
-    char_start: int
-    char_end: int
-    highlights: list[list[int]] = Field(description="[start, end) character spans of query terms in text")
-    snippet: str
-    snippet_highlights: list[list[int]]
-    talking_point: Optional[dict] = Field(None, description="the talking point this passage repeats: cluster_id, representative, other_documents, first, last")
-    folded: list[int] = Field(default_factory=list, description="passage ids of near-duplicates folded into this hit (fold=true)")
+def _passage_fields() -> dict:
+    """The PassageView's fields as pydantic field definitions: the web schema does not spell the row out again."""
+    hints = get_type_hints(PassageView)
+    return {f.name: (hints[f.name], Field(description=f.metadata["description"]) if "description" in f.metadata else ...)
+            for f in fields(PassageView)}
+
+
+HitOut = create_model(
+    "HitOut",
+    rank=(int, ...),
+    score=(float, ...),
+    **_passage_fields(),
+    highlights=(list[list[int]], Field(description="[start, end) character spans of query terms in text")),
+    snippet=(str, ...),
+    snippet_highlights=(list[list[int]], ...),
+    talking_point=(Optional[dict], Field(None, description="the talking point this passage repeats: cluster_id, representative, other_documents, first, last")),
+    folded=(list[int], Field(default_factory=list, description="passage ids of near-duplicates folded into this hit (fold=true)")),
+)
 
 
 class SearchOut(BaseModel):

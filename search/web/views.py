@@ -9,6 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlencode
 
+from index.passage_view import date_label
+
 HERE = Path(__file__).resolve().parent
 
 
@@ -27,14 +29,6 @@ def segments(text: str, spans) -> list[tuple[str, bool]]:
     if pos < len(text):
         out.append((text[pos:], False))
     return out
-
-
-def date_label(date: str | None, status: str | None) -> str:
-    if not date:
-        return "date unknown"
-    if status == "inferred":
-        return f"{date} (inferred)"
-    return date
 
 
 def query_url(path: str, params: dict, **changes) -> str:
