@@ -11,6 +11,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from corpus.errors import DipsearchError
 
@@ -76,7 +77,7 @@ def edge(command):
         try:
             return command(*args, **kwargs)
         except DipsearchError as exc:
-            err_console().print(f"[red]error:[/] {exc}", soft_wrap=True)
+            err_console().print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
             raise typer.Exit(EXIT_ERROR) from None
         except KeyboardInterrupt:
             err_console().print("interrupted: everything committed so far is kept; run the same command again to finish")

@@ -6,6 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from corpus.errors import InputProblem
 from search.cli.app import (DEFAULT_INDEX, EXIT_SKIPPED, BackendOpt, IndexOpt, JsonOpt, ModelOpt, app, edge, err_console,
@@ -52,7 +53,7 @@ def ingest(
     progress = progress_bar(quiet=as_json)
 
     def on_problem(problem: InputProblem) -> None:
-        progress.console.print(f"[yellow]skipped[/] {problem.origin}: {problem.reason}", soft_wrap=True)
+        progress.console.print(f"[yellow]skipped[/] {escape(problem.origin)}: {escape(problem.reason)}", soft_wrap=True)
 
     with progress:
         docs = progress.add_task("documents read", total=None)
@@ -66,7 +67,7 @@ def ingest(
 
     tp_report = refresh_after_ingest(store, embedder, compute=talking_points)
     for origin, notice in report.notices:
-        err.print(f"[dim]note[/] {origin}: {notice}", soft_wrap=True)
+        err.print(f"[dim]note[/] {escape(origin)}: {escape(notice)}", soft_wrap=True)
     if as_json:
         print_json({"index": str(index), **report.as_dict(), **store.db.counts(), **({"talking_points": tp_report.as_dict()} if tp_report else {})})
     else:
@@ -128,7 +129,7 @@ def search(
             print_json({**({"id": qid} if qid is not None else {}), **response.as_dict()})
         else:
             if qid is not None:
-                console.rule(f"[bold]{qid}[/]: {request.query}")
+                console.rule(f"[bold]{escape(qid)}[/]: {escape(request.query)}")
             print_results(console, response)
 
 

@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from search.cli.app import DEFAULT_INDEX, IndexOpt, JsonOpt, ModelOpt, app, edge, open_store, print_json, runtime
 from search.cli.progress import progress_bar
@@ -248,7 +249,7 @@ def eval_cmd(
     store = open_store(index)
     embedder = runtime(ctx).embedder(model, store) if any(m != "lexical" for m in modes) else None
     with progress_bar(quiet=as_json) as bar:
-        task = bar.add_task(f"queries searched ({', '.join(modes)})" if modes else "scoring", total=None)
+        task = bar.add_task(escape(f"queries searched ({', '.join(modes)})") if modes else "scoring", total=None)
         report = evaluate_set(store, embedder, name, modes, k=k, per_doc=per_doc, stat_test=test, alpha=alpha, run_files=run,
                               runs_dir=runs_dir or Path(index) / "eval-runs", answers_only=answers_only,
                               on_query=lambda done, total: bar.update(task, completed=done, total=total))
