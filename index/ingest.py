@@ -2,6 +2,10 @@
 
 Each batch commits in one SQLite transaction, so a crash loses at most the batch in flight;
 running the same ingest again skips what was committed (by content hash) and completes the rest.
+
+Duplicate ids in one ingest: the first occurrence of an id is the one indexed; every later document with
+that id is skipped as a problem naming both positions (so the exit status says inputs were skipped). The
+rule is applied as documents arrive, before batching, so it is the same whatever the batch size.
 """
 from __future__ import annotations
 
@@ -83,6 +87,7 @@ class Ingestor:
         self.report = IngestReport()
         self._pending: list[_Pending] = []
         self._pending_hashes: dict[str, str] = {}
+        self._first_seen: dict[str, str] = {}  # doc id -> origin of its first occurrence in this ingest
         with store.db.transaction():
             store.bind_model(embedder)
 
@@ -100,6 +105,12 @@ class Ingestor:
         if not doc.text.strip():
             self._problem(InputProblem(doc.origin, "no text left after removing site debris; nothing to index"))
             return
+        first = self._first_seen.get(doc.doc_id)
+        if first is not None:
+            self._problem(InputProblem(doc.origin, f"id {doc.doc_id!r} was already read from {first}; this later one is skipped "
+                                                   "(the first occurrence of an id is indexed)"))
+            return
+        self._first_seen[doc.doc_id] = doc.origin
         text_hash = fingerprint(doc.text)
         rhash = record_hash(doc, text_hash)
         db = self.store.db
@@ -121,9 +132,6 @@ class Ingestor:
                     removed = db.delete_document(doc.doc_id)
                     db.bump_generation()
                 self.store.vectors().remove(removed)
-            return
-        if doc.doc_id in {p.doc.doc_id for p in self._pending} or doc.doc_id in inflight_hashes.values():
-            self._problem(InputProblem(doc.origin, f"id {doc.doc_id!r} appears twice in this batch; the first one was kept"))
             return
         passages = chunk(doc.text, self.embedder.count_tokens, self.chunk_options)
         self._pending.append(_Pending(doc, text_hash, rhash, passages, is_update=stored is not None))
