@@ -58,6 +58,7 @@ IndexOpt = Annotated[Path, typer.Option("--index", envvar="DIPSEARCH_INDEX", hel
 ModelOpt = Annotated[Optional[Path], typer.Option("--model", help="A local sentence-transformers model folder (default: bundled all-MiniLM-L6-v2, or the index's own).")]
 BackendOpt = Annotated[Optional[str], typer.Option("--backend", help="Encoder: onnx (default: fp32, no torch at query time), onnx-int8 (faster, slightly different vectors) or torch. Default: the fastest one matching the index's vectors.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of the terminal view.")]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite an existing output file (never the index's own files).")]
 DEFAULT_INDEX = Path("dipsearch-index")
 
 
@@ -90,6 +91,17 @@ def open_store(index: Path, create: bool = False):
     from index.store import IndexStore
 
     return IndexStore.open(index, create=create)
+
+
+def output_path(path: Path, index: Path, force: bool, option: str, names: tuple[str, ...] | None = None) -> Path:
+    """`path` checked as an output (`names`: the files written in it, for an output folder): refused over the
+    index's files, and over an existing file without --force, worded with `option`."""
+    from index.outputs import OutputRefused, safe_output_folder, safe_output_path
+
+    try:
+        return safe_output_folder(path, names, index, force) if names else safe_output_path(path, index, force)
+    except OutputRefused as exc:
+        raise exc.worded(option, "--force") from None
 
 
 def print_json(data) -> None:

@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from search.cli.app import DEFAULT_INDEX, IndexOpt, JsonOpt, ModelOpt, app, edge, open_store, print_json, runtime
+from search.cli.app import DEFAULT_INDEX, ForceOpt, IndexOpt, JsonOpt, ModelOpt, app, edge, open_store, output_path, print_json, runtime
 from search.cli.progress import progress_bar
 
 evalset_app = typer.Typer(help="Build retrieval evaluation sets: pool candidates, judge them, import, export, build from Q&A transcripts.",
@@ -152,6 +152,7 @@ def export_cmd(
     fmt: Annotated[str, typer.Option("--format", help="trec (qid 0 doc_id#ordinal rel), jsonl, or beir (a folder).")] = "trec",
     output: Annotated[Optional[Path], typer.Option("--output", help="File (trec, jsonl) or folder (beir); trec and jsonl go to stdout without it.")] = None,
     corpus: Annotated[str, typer.Option("--corpus", help="beir: 'all' passages of the index or only the 'judged' ones.")] = "all",
+    force: ForceOpt = False,
     index: IndexOpt = DEFAULT_INDEX,
     as_json: JsonOpt = False,
 ):
@@ -164,10 +165,12 @@ def export_cmd(
     import json
 
     from search.evaluation.errors import EvalSetError
-    from search.evaluation.exporting import EXPORT_FORMATS, export_beir, jsonl_records, trec_lines
+    from search.evaluation.exporting import BEIR_FILES, EXPORT_FORMATS, export_beir, jsonl_records, trec_lines
 
     if fmt not in EXPORT_FORMATS:
         raise EvalSetError(f"--format {fmt!r} must be one of {', '.join(EXPORT_FORMATS)}")
+    if output is not None:
+        output = output_path(output, index, force, "--output", BEIR_FILES if fmt == "beir" else None)
     store = open_store(index)
     if fmt == "beir":
         if output is None:

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
-from search.cli.app import DEFAULT_INDEX, IndexOpt, JsonOpt, ModelOpt, app, edge, open_store, print_json, runtime
+from search.cli.app import DEFAULT_INDEX, ForceOpt, IndexOpt, JsonOpt, ModelOpt, app, edge, open_store, output_path, print_json, runtime
 
 CsvOpt = Annotated[Optional[Path], typer.Option("--csv", help="Also write the results to this CSV file.")]
 
@@ -32,6 +32,7 @@ def talking_points(
     overlap_guard: Annotated[float, typer.Option("--overlap-guard", help="Share of content words a paraphrase must still share.")] = 0.3,
     members: Annotated[int, typer.Option("--members", help="Member sentences shown per talking point in the terminal view.")] = 5,
     csv: CsvOpt = None,
+    force: ForceOpt = False,
     model: ModelOpt = None,
     as_json: JsonOpt = False,
 ):
@@ -50,6 +51,7 @@ def talking_points(
     options = TalkingPointOptions(min_words=min_words, lexical_threshold=lexical_threshold, semantic_threshold=semantic_threshold,
                                   overlap_guard=overlap_guard)
     options.validate()
+    csv = output_path(csv, index, force, "--csv") if csv else None
     store = open_store(index)
     needs_model = bool(query) or not is_fresh(store.db, options.to_json())
     embedder = runtime(ctx).embedder(model, store) if needs_model else None
@@ -72,6 +74,7 @@ def similar(
     same_document: Annotated[bool, typer.Option("--same-document", help="Also show passages of the passage's own document.")] = False,
     index: IndexOpt = DEFAULT_INDEX,
     csv: CsvOpt = None,
+    force: ForceOpt = False,
     model: ModelOpt = None,
     as_json: JsonOpt = False,
 ):
@@ -80,6 +83,7 @@ def similar(
     from search.talking_points.export import write_similar_csv
     from search.talking_points.render import print_similar
 
+    csv = output_path(csv, index, force, "--csv") if csv else None
     store = open_store(index)
     embedder = runtime(ctx).embedder(model, store) if text is not None else None
     hits = similar_passages(store, embedder, passage_id=passage_id, text=text, k=k, other_documents=not same_document)
