@@ -16,3 +16,15 @@ class InputProblem(DipsearchError):
 
 class FieldMappingError(DipsearchError):
     """A --field option is not of the form NAME=COLUMN."""
+
+
+class FieldError(DipsearchError):
+    """A value given for a named field (e.g. max_doc_mb) is not usable. Front ends word it with their own
+    name for the field (`worded('--max-doc-mb')`); the plain message names the field."""
+
+    def __init__(self, field: str, value, problem: str):
+        self.field, self.value, self.problem = field, value, problem
+        super().__init__(self.worded(field))
+
+    def worded(self, name: str) -> str:
+        return f"{name} {self.value}: {self.problem}"

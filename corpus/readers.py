@@ -9,6 +9,7 @@ import csv
 import gzip
 import io
 import json
+import math
 import os
 import zlib
 from collections.abc import Iterable, Iterator
@@ -16,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from corpus.documents import METADATA_FIELDS, RawDocument
-from corpus.errors import FieldMappingError, InputProblem
-from corpus.textfile import FileTooLarge, NotRegularFile, invalid_character, open_regular, read_regular_file
+from corpus.errors import FieldError, FieldMappingError, InputProblem
+from corpus.textfile import FileTooLarge, NotRegularFile, invalid_character, open_regular, printable, read_regular_file
 
 TEXT_SUFFIXES = (".txt", ".md")
 RECORD_SUFFIXES = (".jsonl", ".jsonl.gz", ".csv")
@@ -41,6 +42,18 @@ class ReadOptions:
 
     def source_name(self, name: str) -> str:
         return self.field_map.get(name, name)
+
+
+def doc_limit_bytes(max_doc_mb: float) -> int:
+    """The document size limit in bytes for a limit in megabytes. Raises FieldError unless it is a finite
+    number above 0 (nan and inf gave tracebacks)."""
+    try:
+        limit = float(max_doc_mb)
+    except (TypeError, ValueError):
+        limit = math.nan
+    if not math.isfinite(limit) or limit <= 0 or limit * _MB < 1:
+        raise FieldError("max_doc_mb", max_doc_mb, "the document size limit must be a finite number of megabytes above 0, e.g. 20")
+    return int(limit * _MB)
 
 
 def parse_field_map(pairs: Iterable[str]) -> dict[str, str]:
@@ -68,8 +81,7 @@ def _is_sidecar(path: Path) -> bool:
 def shown_path(path: str | Path) -> str:
     """A path as text that can be printed and stored: bytes of a file name that are not UTF-8 (which Python
     carries as lone surrogates) are written as \\xNN."""
-    text = str(path)
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace") if invalid_character(text) else text
+    return printable(str(path))
 
 
 def _walk_problem(exc: OSError) -> InputProblem:

@@ -86,6 +86,15 @@ def read_text_file(path: Path | str, max_bytes: int = MAX_TEXT_FILE_BYTES) -> st
         raise TextFileProblem(f"not UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}") from exc
 
 
+def printable(text: str) -> str:
+    """`text` with every character that has no UTF-8 form written as an escape: an undecodable byte
+    (surrogateescape) as \\xNN, a lone surrogate as \\udNNN. Other text is returned as it is."""
+    if invalid_character(text) is None:
+        return text
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace") if not re.search("[\ud800-\udc7f\udd00-\udfff]", text) \
+        else text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def invalid_character(text: str) -> str | None:
     """None for a string that can be stored as UTF-8; else what is wrong and where, e.g.
     "byte 0xff that is not UTF-8 at character 3" or "a lone surrogate U+D800 at character 1"."""

@@ -9,14 +9,17 @@ rule is applied as documents arrive, before batching, so it is the same whatever
 """
 from __future__ import annotations
 
+import errno
+import functools
 import hashlib
 import json
+import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from corpus.chunking import ChunkOptions, chunk
 from corpus.documents import Document, Passage, RawDocument
-from corpus.errors import InputProblem
+from corpus.errors import DipsearchError, InputProblem
 from corpus.normalize import fingerprint
 from corpus.prepare import prepare
 from index.errors import DocumentNotFound
@@ -26,6 +29,42 @@ from index.store import IndexStore
 # less padding: measured on 100 MFA documents (onnx, quiet 2-core machine), ingest ran at 0.81x the
 # raw encoder rate with 256 and 1.04x (overlapped) with 1024. A crash loses at most one batch.
 DEFAULT_BATCH_PASSAGES = 1024
+
+
+class StorageFull(DipsearchError):
+    """The disk filled up while an ingest was writing. What was committed before stays, readable."""
+
+    def __init__(self, cause: str, documents: int | None):
+        kept = f" ({documents} documents)" if documents is not None else ""
+        super().__init__(f"the disk is full ({cause}); the index keeps everything committed before this batch{kept} and opens as "
+                         "before. Free some space and run the same ingest again: it skips what is in and adds the rest")
+
+
+def _is_disk_full(exc: BaseException) -> bool:
+    if isinstance(exc, sqlite3.OperationalError):
+        return "disk is full" in str(exc)
+    return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)
+
+
+def _storage_errors(method):
+    """Turn 'database or disk is full' (SQLite) and ENOSPC (vector files) into StorageFull."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except (sqlite3.OperationalError, OSError) as exc:
+            if not _is_disk_full(exc):
+                raise
+            try:
+                if self.store.db.conn.in_transaction:  # a failed COMMIT can leave the transaction open
+                    self.store.db.conn.execute("ROLLBACK")
+                documents = self.store.db.counts()["documents"]
+            except Exception:  # the reason it failed may stop this too
+                documents = None
+            raise StorageFull(str(exc), documents) from exc
+
+    return wrapper
 
 
 @dataclass
@@ -95,6 +134,7 @@ class Ingestor:
         self.report.problems.append(problem)
         self.on_problem(problem)
 
+    @_storage_errors
     def add(self, item: RawDocument | InputProblem) -> None:
         self.on_progress("document", 1)
         if isinstance(item, InputProblem):
@@ -189,6 +229,7 @@ class Ingestor:
                 self.report.added += 1
             self.report.passages += len(item.passages)
 
+    @_storage_errors
     def finish(self) -> IngestReport:
         self.flush()
         try:

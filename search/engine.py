@@ -5,6 +5,7 @@ import json
 from dataclasses import asdict, dataclass, field, replace
 
 from corpus.cjk import has_cjk
+from corpus.textfile import invalid_character
 from index.database import in_batches
 from index.model_card import reads_cjk
 from search.dense import dense_search
@@ -32,6 +33,8 @@ class SearchRequest:
     def validate(self) -> None:
         if not self.query or not self.query.strip():
             raise InvalidQuery('the query is empty; give some words, e.g. dipsearch search "Taiwan question"')
+        if invalid_character(self.query):
+            raise InvalidQuery(f"the query holds {invalid_character(self.query)}; give it as UTF-8 text")
         if len(self.query) > MAX_QUERY_CHARS:
             raise InvalidQuery(f"the query is {len(self.query)} characters; the limit is {MAX_QUERY_CHARS}")
         if self.mode not in MODES:

@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from corpus.errors import DipsearchError
+from corpus.errors import DipsearchError, FieldError
 
 EXIT_ERROR, EXIT_SKIPPED = 1, 3
 
@@ -70,13 +70,46 @@ def err_console() -> Console:
     return Console(stderr=True, highlight=False)
 
 
+def parameter_name(command, field: str) -> str:
+    """How `command` calls its parameter `field` on the command line: '--max-doc-mb', 'QUERY'; else the field."""
+    import typing
+
+    try:
+        hint = typing.get_type_hints(command, include_extras=True).get(field)
+    except Exception:  # an annotation that cannot be evaluated: fall back to the field's name
+        hint = None
+    for info in getattr(hint, "__metadata__", ()):
+        if isinstance(info, typer.models.ArgumentInfo):
+            return field.upper()
+        if isinstance(info, typer.models.OptionInfo):
+            flags = [d for d in info.param_decls or () if d.startswith("--")]
+            return max(flags, key=len) if flags else "--" + field.replace("_", "-")
+    return field
+
+
+def check_text_arguments(arguments: dict) -> None:
+    """Refuse a text argument holding bytes that are not UTF-8 (Python passes them on as lone surrogates,
+    which no model, database or terminal can take). File and folder paths may hold them; they are not checked."""
+    from corpus.textfile import invalid_character, printable
+
+    for name, value in arguments.items():
+        for item in value if isinstance(value, (list, tuple)) else (value,):
+            problem = invalid_character(item) if isinstance(item, str) else None
+            if problem:
+                raise FieldError(name, f"'{printable(item)}'", f"holds {problem}; give it as UTF-8 text (is the terminal's locale UTF-8?)")
+
+
 def edge(command):
     """Turn library errors into one clear line on stderr and a non-zero exit; never a traceback."""
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         try:
+            check_text_arguments(kwargs)
             return command(*args, **kwargs)
+        except FieldError as exc:
+            err_console().print(f"[red]error:[/] {escape(exc.worded(parameter_name(command, exc.field)))}", soft_wrap=True)
+            raise typer.Exit(EXIT_ERROR) from None
         except DipsearchError as exc:
             err_console().print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
             raise typer.Exit(EXIT_ERROR) from None

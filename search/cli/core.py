@@ -34,10 +34,10 @@ def ingest(
     Unchanged documents are skipped, changed ones replaced. Exit status: 0 all read, 3 some
     inputs were skipped (each is named on stderr), 1 nothing could be done.
     """
-    from corpus.readers import ReadOptions, parse_field_map, read_inputs
+    from corpus.readers import ReadOptions, doc_limit_bytes, parse_field_map, read_inputs
     from index.ingest import Ingestor
 
-    options = ReadOptions(field_map=parse_field_map(field), max_doc_bytes=int(max_doc_mb * 1024 * 1024))
+    options = ReadOptions(field_map=parse_field_map(field), max_doc_bytes=doc_limit_bytes(max_doc_mb))
     store = open_store(index, create=True)
     embedder = runtime(ctx).embedder(model, store, backend)
     batching = {}

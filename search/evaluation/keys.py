@@ -8,8 +8,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_SPAN = re.compile(r"^(?P<doc>.+):(?P<start>\d+)-(?P<end>\d+)$")
-_ORDINAL = re.compile(r"^(?P<doc>.+)#(?P<ordinal>\d+)$")
+from index.ids import is_sqlite_integer
+
+_SPAN = re.compile(r"^(?P<doc>.+):(?P<start>[0-9]{1,18})-(?P<end>[0-9]{1,18})$")  # ASCII digits, within SQLite's 64 bits
+_ORDINAL = re.compile(r"^(?P<doc>.+)#(?P<ordinal>[0-9]{1,18})$")
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,7 @@ def resolve(conn, docid: str) -> PassageRef | None:
         row = conn.execute("SELECT doc_id, ordinal, char_start, char_end FROM passages WHERE doc_id = ? AND char_start = ? AND char_end = ?",
                            (match["doc"], int(match["start"]), int(match["end"]))).fetchone()
         return ref_of(row) if row else None
-    if docid.isdigit():
+    if docid.isascii() and docid.isdigit() and is_sqlite_integer(int(docid)):
         row = conn.execute("SELECT doc_id, ordinal, char_start, char_end FROM passages WHERE passage_id = ?", (int(docid),)).fetchone()
         return ref_of(row) if row else None
     return None

@@ -5,6 +5,7 @@ import re
 from dataclasses import asdict, dataclass
 
 from index.database import in_batches
+from index.ids import is_sqlite_integer
 from search.talking_points.errors import PassageNotFound, TalkingPointsError
 from search.talking_points.sentences import shingles, tokens
 from search.terms import STOPWORDS, stem
@@ -44,6 +45,8 @@ def similar_passages(store, embedder, passage_id: int | None = None, text: str |
     db = store.db
     exclude_doc = None
     if passage_id is not None:
+        if not is_sqlite_integer(passage_id):
+            raise PassageNotFound(passage_id)
         row = db.conn.execute("SELECT passage_id, doc_id, text FROM passages WHERE passage_id = ?", (passage_id,)).fetchone()
         if row is None:
             raise PassageNotFound(passage_id)
