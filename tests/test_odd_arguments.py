@@ -114,3 +114,20 @@ def test_judgment_file_ids_beyond_64_bits_are_unknown_passages(tmp_path, docs, r
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["judgments_added"] == 1 and len(report["unknown_passages"]) == 3
+
+
+def test_disk_full_while_saving_the_vectors_is_the_same_line(tmp_path, docs, runtime, monkeypatch):
+    import errno
+
+    def no_space(self):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(IndexStore, "save", no_space)
+    result = invoke(runtime, "ingest", docs, "--index", tmp_path / "idx")
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines()[-1].startswith(
+        "error: the disk is full ([Errno 28] No space left on device); the index keeps everything committed before this batch (3 documents)")
+    monkeypatch.undo()
+    again = invoke(runtime, "ingest", docs, "--index", tmp_path / "idx")
+    assert again.exit_code == 0 and "3 unchanged" in again.stdout
+    assert json.loads(invoke(runtime, "search", "trawler", "--mode", "dense", "--index", tmp_path / "idx", "--json").stdout)["results"][0]["doc_id"] == "d1"
