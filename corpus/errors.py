@@ -77,3 +77,12 @@ class InputProblem(InvalidInput):
 
 class FieldMappingError(InvalidInput):
     """A --field option is not of the form NAME=COLUMN."""
+
+
+class FieldError(InvalidInput):
+    """A value given for a named field (e.g. max_doc_mb) is not usable: "max_doc_mb nan: the limit must be ...".
+    Front ends word the field with their own name for it (the CLI: --max-doc-mb)."""
+
+    def __init__(self, field: str, value, problem: str):
+        self.value, self.problem = value, problem
+        super().__init__("{%s} {value}: {problem}" % field, fields=(field,), value=value, problem=problem)

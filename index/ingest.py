@@ -2,17 +2,24 @@
 
 Each batch commits in one SQLite transaction, so a crash loses at most the batch in flight;
 running the same ingest again skips what was committed (by content hash) and completes the rest.
+
+Duplicate ids in one ingest: the first occurrence of an id is the one indexed; every later document with
+that id is skipped as a problem naming both positions (so the exit status says inputs were skipped). The
+rule is applied as documents arrive, before batching, so it is the same whatever the batch size.
 """
 from __future__ import annotations
 
+import errno
+import functools
 import hashlib
 import json
+import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from corpus.chunking import ChunkOptions, chunk
 from corpus.documents import Document, Passage, RawDocument
-from corpus.errors import InputProblem
+from corpus.errors import DipsearchError, InputProblem
 from corpus.normalize import fingerprint
 from corpus.prepare import prepare
 from index.errors import DocumentNotFound
@@ -22,6 +29,42 @@ from index.store import IndexStore
 # less padding: measured on 100 MFA documents (onnx, quiet 2-core machine), ingest ran at 0.81x the
 # raw encoder rate with 256 and 1.04x (overlapped) with 1024. A crash loses at most one batch.
 DEFAULT_BATCH_PASSAGES = 1024
+
+
+class StorageFull(DipsearchError):
+    """The disk filled up while an ingest was writing. What was committed before stays, readable."""
+
+    def __init__(self, cause: str, documents: int | None):
+        kept = f" ({documents} documents)" if documents is not None else ""
+        super().__init__(f"the disk is full ({cause}); the index keeps everything committed before this batch{kept} and opens as "
+                         "before. Free some space and run the same ingest again: it skips what is in and adds the rest")
+
+
+def _is_disk_full(exc: BaseException) -> bool:
+    if isinstance(exc, sqlite3.OperationalError):
+        return "disk is full" in str(exc)
+    return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)
+
+
+def _storage_errors(method):
+    """Turn 'database or disk is full' (SQLite) and ENOSPC (vector files) into StorageFull."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except (sqlite3.OperationalError, OSError) as exc:
+            if not _is_disk_full(exc):
+                raise
+            try:
+                if self.store.db.conn.in_transaction:  # a failed COMMIT can leave the transaction open
+                    self.store.db.conn.execute("ROLLBACK")
+                documents = self.store.db.counts()["documents"]
+            except Exception:  # the reason it failed may stop this too
+                documents = None
+            raise StorageFull(str(exc), documents) from exc
+
+    return wrapper
 
 
 @dataclass
@@ -83,6 +126,7 @@ class Ingestor:
         self.report = IngestReport()
         self._pending: list[_Pending] = []
         self._pending_hashes: dict[str, str] = {}
+        self._first_seen: dict[str, str] = {}  # doc id -> origin of its first occurrence in this ingest
         with store.db.transaction():
             store.bind_model(embedder)
 
@@ -90,6 +134,7 @@ class Ingestor:
         self.report.problems.append(problem)
         self.on_problem(problem)
 
+    @_storage_errors
     def add(self, item: RawDocument | InputProblem) -> None:
         self.on_progress("document", 1)
         if isinstance(item, InputProblem):
@@ -100,6 +145,12 @@ class Ingestor:
         if not doc.text.strip():
             self._problem(InputProblem(doc.origin, "no text left after removing site debris; nothing to index"))
             return
+        first = self._first_seen.get(doc.doc_id)
+        if first is not None:
+            self._problem(InputProblem(doc.origin, f"id {doc.doc_id!r} was already read from {first}; this later one is skipped "
+                                                   "(the first occurrence of an id is indexed)"))
+            return
+        self._first_seen[doc.doc_id] = doc.origin
         text_hash = fingerprint(doc.text)
         rhash = record_hash(doc, text_hash)
         db = self.store.db
@@ -121,9 +172,6 @@ class Ingestor:
                     removed = db.delete_document(doc.doc_id)
                     db.bump_generation()
                 self.store.vectors().remove(removed)
-            return
-        if doc.doc_id in {p.doc.doc_id for p in self._pending} or doc.doc_id in inflight_hashes.values():
-            self._problem(InputProblem(doc.origin, f"id {doc.doc_id!r} appears twice in this batch; the first one was kept"))
             return
         passages = chunk(doc.text, self.embedder.count_tokens, self.chunk_options)
         self._pending.append(_Pending(doc, text_hash, rhash, passages, is_update=stored is not None))
@@ -181,6 +229,7 @@ class Ingestor:
                 self.report.added += 1
             self.report.passages += len(item.passages)
 
+    @_storage_errors
     def finish(self) -> IngestReport:
         self.flush()
         try:

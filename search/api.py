@@ -137,7 +137,7 @@ class Index:
         each input that was skipped, as it happens (all are also in the summary)."""
         from corpus.documents import RawDocument
         from corpus.errors import InputProblem
-        from corpus.readers import ReadOptions, read_inputs
+        from corpus.readers import ReadOptions, doc_limit_bytes, read_inputs
         from index.ingest import ingest
         from search.talking_points.refresh import refresh_after_ingest
 
@@ -145,12 +145,10 @@ class Index:
             raise InvalidInput("{engine} {value!r}: choose local or ray", fields=("engine",), value=engine)
         if batch is not None and batch < 1:
             raise InvalidInput("{batch} {value} must be at least 1", fields=("batch",), value=batch)
-        if not max_doc_mb > 0:
-            raise InvalidInput("{max_doc_mb} {value} must be more than 0", fields=("max_doc_mb",), value=max_doc_mb)
         given = [paths] if isinstance(paths, (str, Path, RawDocument)) else list(paths)
         ready = [p for p in given if isinstance(p, (RawDocument, InputProblem))]
         files = [p for p in given if not isinstance(p, (RawDocument, InputProblem))]
-        options = ReadOptions(field_map=dict(field_map or {}), max_doc_bytes=int(max_doc_mb * 1024 * 1024))
+        options = ReadOptions(field_map=dict(field_map or {}), max_doc_bytes=doc_limit_bytes(max_doc_mb))
         embedder, batching = self.embedder(), {}
         if engine == "ray":
             from index.embedding.ray_actor import RAY_BATCH_PASSAGES, RayEmbedder

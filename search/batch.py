@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from corpus.textfile import TextFileProblem, read_text_file
+from corpus.textfile import TextFileProblem, invalid_character, read_text_file
 from search.errors import InvalidQuery
 
 
@@ -27,7 +27,11 @@ def read_queries(path: Path) -> list[tuple[str, str]]:
             query = record.get("query") if isinstance(record, dict) else None
             if not isinstance(query, str) or not query.strip():
                 raise InvalidQuery(f"{path}:{lineno}: no 'query' text in this JSON line")
-            queries.append((str(record.get("id", lineno)), query.strip()))
+            qid = str(record.get("id", lineno))
+            for part, value in (("id", qid), ("query", query)):
+                if invalid_character(value):
+                    raise InvalidQuery(f"{path}:{lineno}: the {part} holds {invalid_character(value)} (a broken \\u escape); fix the line")
+            queries.append((qid, query.strip()))
         else:
             queries.append((str(lineno), line))
     if not queries:

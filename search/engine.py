@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from corpus.cjk import has_cjk
+from corpus.textfile import invalid_character
 from index.embedding.languages import reads_cjk
 from index.passage_queries import doc_ids_of, passage_views
 from index.passage_view import CarriesPassage, PassageView
@@ -32,6 +33,8 @@ class SearchRequest:
     def validate(self) -> None:
         if not self.query or not self.query.strip():
             raise InvalidQuery('the query is empty; give some words, e.g. dipsearch search "Taiwan question"')
+        if invalid_character(self.query):
+            raise InvalidQuery(f"the query holds {invalid_character(self.query)}; give it as UTF-8 text")
         if len(self.query) > MAX_QUERY_CHARS:
             raise InvalidQuery(f"the query is {len(self.query)} characters; the limit is {MAX_QUERY_CHARS}")
         if self.mode not in MODES:

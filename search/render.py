@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -41,7 +42,7 @@ def print_results(console: Console, response: SearchResponse) -> None:
     for note in response.notes:
         console.print(Text("note: ", style="yellow") + Text(note), soft_wrap=True)
     if not response.results:
-        console.print(f"No passages match [bold]{response.query}[/] ({response.mode}).", highlight=False)
+        console.print(f"No passages match [bold]{escape(response.query)}[/] ({escape(response.mode)}).", highlight=False)
         if response.filters.active:
             console.print("Filters are on; try widening --since/--until, --source or --speaker, or add --include-undated.")
         return
@@ -79,9 +80,9 @@ def print_document(console: Console, doc: dict) -> None:
         label = "unknown" if value in (None, "") else str(value)
         if status and status not in ("given",) and value not in (None, ""):
             label += f"  ({status})"
-        table.add_row(name, label)
+        table.add_row(name, Text(label))
     if doc["meta"].get("date_evidence"):
-        table.add_row("date evidence", doc["meta"]["date_evidence"])
+        table.add_row("date evidence", Text(str(doc["meta"]["date_evidence"])))
     console.print(table, highlight=False)
     console.print()
     for p in doc["passages"]:
@@ -95,9 +96,9 @@ def print_stats(console: Console, stats: dict) -> None:
     table.add_column(style="bold")
     table.add_column()
     for key in ("index", "documents", "passages", "model", "dimension", "backend", "index_type", "format_version", "undated"):
-        table.add_row(key, str(stats.get(key)))
+        table.add_row(key, Text(str(stats.get(key))))
     lo, hi = stats.get("date_range") or (None, None)
-    table.add_row("dates", f"{lo} \u2192 {hi}" if lo else "none known")
+    table.add_row("dates", Text(f"{lo} \u2192 {hi}" if lo else "none known"))
     top = list(stats.get("sources", {}).items())[:8]
-    table.add_row("sources", "\n".join(f"{n:>6}  {s}" for s, n in top) or "none")
+    table.add_row("sources", Text("\n".join(f"{n:>6}  {s}" for s, n in top) or "none"))
     console.print(table, highlight=False)

@@ -92,7 +92,7 @@ def test_identical_documents_are_stored_once(tmp_path, fake_embedder):
 
 def test_same_id_twice_in_one_batch_keeps_the_first(tmp_path, fake_embedder):
     store, report = build(tmp_path / "idx", [raw("a", RIVER), raw("a", FISH)], fake_embedder)
-    assert [p.reason for p in report.problems] == ["id 'a' appears twice in this batch; the first one was kept"]
+    assert [p.reason for p in report.problems] == ["id 'a' was already read from a.txt; this later one is skipped (the first occurrence of an id is indexed)"]
     assert passages_by_doc(store) == {"a": [RIVER]}
 
 

@@ -11,8 +11,9 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
-from corpus.errors import DipsearchError
+from corpus.errors import DipsearchError, FieldError, InvalidInput
 
 EXIT_ERROR, EXIT_SKIPPED = 1, 3
 
@@ -43,6 +44,7 @@ IndexOpt = Annotated[Path, typer.Option("--index", envvar="DIPSEARCH_INDEX", hel
 ModelOpt = Annotated[Optional[Path], typer.Option("--model", help="A local sentence-transformers model folder (default: bundled all-MiniLM-L6-v2, or the index's own).")]
 BackendOpt = Annotated[Optional[str], typer.Option("--backend", help="Encoder: onnx (default: fp32, no torch at query time), onnx-int8 (faster, slightly different vectors) or torch. Default: the fastest one matching the index's vectors.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of the terminal view.")]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite an existing output file (never the index's own files).")]
 DEFAULT_INDEX = Path("dipsearch-index")
 
 
@@ -64,8 +66,47 @@ def flag(field: str) -> str:
     return FLAGS.get(field, "--" + field.replace("_", "-"))
 
 
-def cli_message(exc: DipsearchError) -> str:
-    return exc.worded(flag)
+def parameter_name(command, field: str) -> str:
+    """How `command` calls its parameter `field` on the command line: '--max-doc-mb', 'QUERY'; else the field."""
+    import typing
+
+    try:
+        hint = typing.get_type_hints(command, include_extras=True).get(field)
+    except Exception:  # an annotation that cannot be evaluated: fall back to the field's name
+        hint = None
+    for info in getattr(hint, "__metadata__", ()):
+        if isinstance(info, typer.models.ArgumentInfo):
+            return field.upper()
+        if isinstance(info, typer.models.OptionInfo):
+            # In Annotated options typer keeps the first declaration in `default`: Option("-k") has no param_decls.
+            given = ([info.default] if isinstance(info.default, str) else []) + list(info.param_decls or ())
+            decls = [d for d in given if d.startswith("-")]
+            long = [d for d in decls if d.startswith("--")]
+            return max(long or decls, key=len) if decls else "--" + field.replace("_", "-")
+    return field
+
+
+def cli_name(command, field: str) -> str:
+    """A library field in this command's words: its own parameter's flag or argument, else the usual flag."""
+    name = parameter_name(command, field)
+    return name if name != field else flag(field)
+
+
+def cli_message(exc: DipsearchError, command=None) -> str:
+    """The error's message with each field named as `command` (or, without one, the CLI at large) calls it."""
+    return exc.worded(lambda field: cli_name(command, field) if command is not None else flag(field))
+
+
+def check_text_arguments(arguments: dict) -> None:
+    """Refuse a text argument holding bytes that are not UTF-8 (Python passes them on as lone surrogates,
+    which no model, database or terminal can take). File and folder paths may hold them; they are not checked."""
+    from corpus.textfile import invalid_character, printable
+
+    for name, value in arguments.items():
+        for item in value if isinstance(value, (list, tuple)) else (value,):
+            problem = invalid_character(item) if isinstance(item, str) else None
+            if problem:
+                raise FieldError(name, f"'{printable(item)}'", f"holds {problem}; give it as UTF-8 text (is the terminal's locale UTF-8?)")
 
 
 def edge(command):
@@ -74,9 +115,10 @@ def edge(command):
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         try:
+            check_text_arguments(kwargs)
             return command(*args, **kwargs)
         except DipsearchError as exc:
-            err_console().print(f"[red]error:[/] {cli_message(exc)}", soft_wrap=True)
+            err_console().print(f"[red]error:[/] {escape(cli_message(exc, command))}", soft_wrap=True)
             raise typer.Exit(getattr(exc, "exit_code", EXIT_ERROR)) from None
         except KeyboardInterrupt:
             err_console().print("interrupted: everything committed so far is kept; run the same command again to finish")
@@ -97,6 +139,17 @@ def open_index(ctx: typer.Context, index: Path, model: Path | None = None, backe
 
     rt = runtime(ctx)
     return Index.open(index, create=create, loader=lambda store: rt.embedder(model, store, backend))
+
+
+def output_path(path: Path, index: Path, force: bool, option: str, names: tuple[str, ...] | None = None) -> Path:
+    """`path` checked as an output (`names`: the files written in it, for an output folder): refused over the
+    index's files, and over an existing file without --force, worded with `option`."""
+    from index.outputs import OutputRefused, safe_output_folder, safe_output_path
+
+    try:
+        return safe_output_folder(path, names, index, force) if names else safe_output_path(path, index, force)
+    except OutputRefused as exc:
+        raise InvalidInput(exc.worded({"output": option, "force": "--force"})) from None
 
 
 def print_json(data) -> None:

@@ -6,6 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from corpus.errors import InputProblem
 from corpus.readers import formats
@@ -34,8 +35,9 @@ def ingest(
     Unchanged documents are skipped, changed ones replaced. Exit status: 0 all read, 3 some
     inputs were skipped (each is named on stderr), 1 nothing could be done.
     """
-    from corpus.readers import parse_field_map
+    from corpus.readers import doc_limit_bytes, parse_field_map
 
+    doc_limit_bytes(max_doc_mb)  # refuse a limit like nan before the index folder is created
     if engine not in ("local", "ray"):
         raise typer.BadParameter(f"{engine!r}: choose local or ray", param_hint="--engine")
     field_map = parse_field_map(field)
@@ -44,7 +46,7 @@ def ingest(
     progress = progress_bar(quiet=as_json)
 
     def on_problem(problem: InputProblem) -> None:
-        progress.console.print(f"[yellow]skipped[/] {problem.origin}: {problem.reason}", soft_wrap=True)
+        progress.console.print(f"[yellow]skipped[/] {escape(problem.origin)}: {escape(problem.reason)}", soft_wrap=True)
 
     with progress:
         tasks = {"document": progress.add_task("documents read", total=None), "passages": progress.add_task("passages embedded", total=None)}
@@ -58,7 +60,7 @@ def ingest(
                              batch=batch, on_progress=on_progress, on_problem=on_problem)
     report, tp_report, counts = summary.report, summary.talking_points, summary.counts
     for origin, notice in report.notices:
-        err.print(f"[dim]note[/] {origin}: {notice}", soft_wrap=True)
+        err.print(f"[dim]note[/] {escape(origin)}: {escape(notice)}", soft_wrap=True)
     if as_json:
         print_json({**summary.as_dict(), "index": str(index)})
     else:
@@ -114,7 +116,7 @@ def search(
             print_json({**({"id": qid} if qid is not None else {}), **results.as_dict()})
         else:
             if qid is not None:
-                console.rule(f"[bold]{qid}[/]: {request.query}")
+                console.rule(f"[bold]{escape(qid)}[/]: {escape(request.query)}")
             print_results(console, results.response)
 
 

@@ -8,8 +8,9 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
-from search.cli.app import DEFAULT_INDEX, IndexOpt, JsonOpt, ModelOpt, app, edge, open_index, print_json
+from search.cli.app import DEFAULT_INDEX, ForceOpt, IndexOpt, JsonOpt, ModelOpt, app, edge, open_index, output_path, print_json
 from search.cli.progress import progress_bar
 
 evalset_app = typer.Typer(help="Build retrieval evaluation sets: pool candidates, judge them, import, export, build from Q&A transcripts.",
@@ -148,6 +149,7 @@ def export_cmd(
     fmt: Annotated[str, typer.Option("--format", help="trec (qid 0 doc_id#ordinal rel), jsonl, or beir (a folder).")] = "trec",
     output: Annotated[Optional[Path], typer.Option("--output", help="File (trec, jsonl) or folder (beir); trec and jsonl go to stdout without it.")] = None,
     corpus: Annotated[str, typer.Option("--corpus", help="beir: 'all' passages of the index or only the 'judged' ones.")] = "all",
+    force: ForceOpt = False,
     index: IndexOpt = DEFAULT_INDEX,
     as_json: JsonOpt = False,
 ):
@@ -157,6 +159,10 @@ def export_cmd(
     it, from 0), which survives re-ingesting unchanged documents; JSONL also carries char_start/char_end.
     Skipped candidates are not exported.
     """
+    from search.evaluation.exporting import BEIR_FILES
+
+    if output is not None:
+        output = output_path(output, index, force, "--output", BEIR_FILES if fmt == "beir" else None)
     exported = open_index(ctx, index).evalsets.export(name, fmt, output, corpus)
     if fmt == "beir":
         report = exported
@@ -228,7 +234,7 @@ def eval_cmd(
     idx = open_index(ctx, index, model)
     shown = mode or ([] if run else EVAL_MODES)
     with progress_bar(quiet=as_json) as bar:
-        task = bar.add_task(f"queries searched ({', '.join(shown)})" if shown else "scoring", total=None)
+        task = bar.add_task(escape(f"queries searched ({', '.join(shown)})") if shown else "scoring", total=None)
         report = idx.evalsets.evaluate(name, mode, k=k, per_doc=per_doc, stat_test=test, alpha=alpha, run_files=run, runs_dir=runs_dir,
                                        answers_only=answers_only, on_query=lambda done, total: bar.update(task, completed=done, total=total))
     if as_json:

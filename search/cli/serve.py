@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from search.cli.app import DEFAULT_INDEX, BackendOpt, IndexOpt, ModelOpt, app, edge, err_console, open_index
 
@@ -27,6 +28,6 @@ def serve(
     idx = open_index(ctx, index, model, backend)
     web = create_app(idx.store if lexical_only else idx, preload=not lexical_only)  # a bare store: no model, lexical only
     if host not in ("127.0.0.1", "localhost", "::1"):
-        err_console().print(f"[yellow]warning:[/] listening on {host}: anyone who can reach it can read the index")
-    err_console().print(f"dipsearch: serving {index} on http://{'[' + host + ']' if ':' in host else host}:{port}/  (Ctrl-C stops)")
+        err_console().print(f"[yellow]warning:[/] listening on {escape(host)}: anyone who can reach it can read the index")
+    err_console().print(escape(f"dipsearch: serving {index} on http://{'[' + host + ']' if ':' in host else host}:{port}/  (Ctrl-C stops)"))
     uvicorn.run(web, host=host, port=port, log_level="warning")

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
-from search.cli.app import DEFAULT_INDEX, IndexOpt, JsonOpt, ModelOpt, app, edge, open_index, print_json
+from search.cli.app import DEFAULT_INDEX, ForceOpt, IndexOpt, JsonOpt, ModelOpt, app, edge, open_index, output_path, print_json
 
 CsvOpt = Annotated[Optional[Path], typer.Option("--csv", help="Also write the results to this CSV file.")]
 
@@ -32,6 +32,7 @@ def talking_points(
     overlap_guard: Annotated[float, typer.Option("--overlap-guard", help="Share of content words a paraphrase must still share.")] = 0.3,
     members: Annotated[int, typer.Option("--members", help="Member sentences shown per talking point in the terminal view.")] = 5,
     csv: CsvOpt = None,
+    force: ForceOpt = False,
     model: ModelOpt = None,
     as_json: JsonOpt = False,
 ):
@@ -49,6 +50,7 @@ def talking_points(
     options = TalkingPointOptions(min_words=min_words, lexical_threshold=lexical_threshold, semantic_threshold=semantic_threshold,
                                   overlap_guard=overlap_guard)
     options.validate()
+    csv = output_path(csv, index, force, "--csv") if csv else None
     clusters = open_index(ctx, index, model).talking_points(query, filters=filters, min_docs=min_docs, limit=limit, options=options)
     if csv:
         write_clusters_csv(csv, clusters)
@@ -68,6 +70,7 @@ def similar(
     same_document: Annotated[bool, typer.Option("--same-document", help="Also show passages of the passage's own document.")] = False,
     index: IndexOpt = DEFAULT_INDEX,
     csv: CsvOpt = None,
+    force: ForceOpt = False,
     model: ModelOpt = None,
     as_json: JsonOpt = False,
 ):
@@ -75,6 +78,7 @@ def similar(
     from search.talking_points.export import write_similar_csv
     from search.talking_points.render import print_similar
 
+    csv = output_path(csv, index, force, "--csv") if csv else None
     hits = open_index(ctx, index, model).similar(passage_id, text=text, k=k, same_document=same_document)
     if csv:
         write_similar_csv(csv, hits)

@@ -52,6 +52,9 @@ def jsonl_records(store, name: str) -> list[dict]:
     return out
 
 
+BEIR_FILES = ("corpus.jsonl", "queries.jsonl", "qrels/test.tsv")
+
+
 def export_beir(store, name: str, folder: Path, corpus: str = "all") -> BeirReport:
     """Write `corpus.jsonl`, `queries.jsonl` and `qrels/test.tsv`. corpus='all' writes every passage of the
     index (so other systems retrieve over the same collection); 'judged' only the judged ones."""

@@ -8,10 +8,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from index.ids import is_sqlite_integer
 from index.passage_queries import passage_view, passages_of
 
-_SPAN = re.compile(r"^(?P<doc>.+):(?P<start>\d+)-(?P<end>\d+)$")
-_ORDINAL = re.compile(r"^(?P<doc>.+)#(?P<ordinal>\d+)$")
+_SPAN = re.compile(r"^(?P<doc>.+):(?P<start>[0-9]{1,18})-(?P<end>[0-9]{1,18})$")  # ASCII digits, within SQLite's 64 bits
+_ORDINAL = re.compile(r"^(?P<doc>.+)#(?P<ordinal>[0-9]{1,18})$")
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ def resolve(conn, docid: str) -> PassageRef | None:
     if match:
         span = (int(match["start"]), int(match["end"]))
         return next((_ref(match["doc"], r) for r in passages_of(conn, match["doc"]) if (r["char_start"], r["char_end"]) == span), None)
-    if docid.isdigit():
+    if docid.isascii() and docid.isdigit() and is_sqlite_integer(int(docid)):
         view = passage_view(conn, int(docid))
         return PassageRef(view.doc_id, view.ordinal, view.char_start, view.char_end) if view else None
     return None

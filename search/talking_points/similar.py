@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from index.ids import is_sqlite_integer
 from index.passage_queries import passage_view, passage_views
 from index.passage_view import CITATION_FIELDS, CarriesPassage, PassageView
 from search.talking_points.errors import PassageNotFound, TalkingPointsError
@@ -41,6 +42,8 @@ def similar_passages(store, embedder, passage_id: int | None = None, text: str |
     db = store.db
     exclude_doc = None
     if passage_id is not None:
+        if not is_sqlite_integer(passage_id):
+            raise PassageNotFound(passage_id)
         source_view = passage_view(db.conn, passage_id)
         if source_view is None:
             raise PassageNotFound(passage_id)
