@@ -7,7 +7,7 @@ because the store's SQLite connection and the model are shared by the worker thr
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from corpus.errors import DipsearchError
+from search.web.guards import DEFAULT_MAX_BODY, BodyLimit, TrustedHosts, allowed_host_names
 
 HERE = Path(__file__).resolve().parent
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
@@ -83,8 +84,11 @@ def _wants_html(request: Request) -> bool:
     return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
 
 
-def create_app(store, embedder_loader: Callable[[], object] | None = None, preload: bool = False) -> FastAPI:
-    """The app over `store`. `embedder_loader()` returns the model; with `preload` it runs at startup."""
+def create_app(store, embedder_loader: Callable[[], object] | None = None, preload: bool = False, *,
+               allowed_hosts: Iterable[str] = (), max_body_bytes: int = DEFAULT_MAX_BODY) -> FastAPI:
+    """The app over `store`. `embedder_loader()` returns the model; with `preload` it runs at startup.
+    It answers requests whose Host is a loopback name or one of `allowed_hosts` (the address it listens on,
+    names it is reached by), and refuses request bodies over `max_body_bytes`."""
     from search.web import api, judging, pages, talking
     from search.web.views import templates
 
@@ -120,10 +124,14 @@ def create_app(store, embedder_loader: Callable[[], object] | None = None, prelo
         response.headers["X-Frame-Options"] = "DENY"
         return response
 
-    def error(request: Request, status: int, message: str):
-        if _wants_html(request):
-            return pages.error_page(request, status, message)
-        return JSONResponse({"error": message}, status_code=status)
+    # Outermost last: the Host check runs first, then the body limit, then the app.
+    app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+    app.add_middleware(TrustedHosts, names=allowed_host_names(None, allowed_hosts))
+
+    def error(request: Request, status: int, message: str, headers: dict | None = None):
+        response = pages.error_page(request, status, message) if _wants_html(request) else JSONResponse({"error": message}, status_code=status)
+        response.headers.update(headers or {})
+        return response
 
     @app.exception_handler(DipsearchError)
     async def library_error(request: Request, exc: DipsearchError):
@@ -135,7 +143,10 @@ def create_app(store, embedder_loader: Callable[[], object] | None = None, prelo
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
-        return error(request, exc.status_code, str(exc.detail))
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:  # every route answers GET (and HEAD) or POST; say which
+            headers.setdefault("Allow", "GET, HEAD")
+        return error(request, exc.status_code, str(exc.detail), headers)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception):

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from corpus.errors import DipsearchError
 from search.web.api import load_document, load_stats, run_search, runtime
-from search.web.schemas import SearchParams
+from search.web.schemas import PassageQuery, SearchParams
 
 router = APIRouter(include_in_schema=False)
 LIST_PARAMS = ("source", "speaker", "lang")
@@ -62,11 +62,11 @@ def search_page(request: Request):
     return render(request, "search.html", **context)
 
 
-@router.get("/doc/{doc_id}", response_class=HTMLResponse)
-def document_page(request: Request, doc_id: str, p: int | None = None, q: str = ""):
+@router.get("/doc/{doc_id:path}", response_class=HTMLResponse)
+def document_page(request: Request, doc_id: str, p: PassageQuery = None, q: str = "", id: str = ""):
     from search.highlight import highlight_spans
 
-    doc = load_document(runtime(request), doc_id)
+    doc = load_document(runtime(request), doc_id or id)  # /doc/?id=.. for ids a URL path cannot carry
     query = q[:2000]
     marks = {x["passage_id"]: (highlight_spans(x["text"], query) if query.strip() else []) for x in doc["passages"]}
     return render(request, "document.html", doc=doc, focus=p, query=query, marks=marks)

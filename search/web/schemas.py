@@ -1,16 +1,32 @@
 """Parameters and responses of the HTTP API, as pydantic models (they make the OpenAPI schema)."""
 from __future__ import annotations
 
-from typing import Literal, Optional
+from typing import Annotated, Literal, Optional
 
+from fastapi import Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from search.engine import MAX_QUERY_CHARS
 
 WEB_MAX_K = 100  # a page or an API call returns at most this many passages
 WEB_MAX_PER_DOC = 20
+# Ids are SQLite integers (64-bit signed): a larger number cannot name anything, and binding it overflows.
+MAX_ID = 2**63 - 1
 Mode = Literal["hybrid", "dense", "lexical"]
+# The library reads YYYY, YYYY-MM or YYYY-MM-DD (month and day with one or two digits) and checks the calendar
+# (2019-02-30 is refused with 400); the schema declares the shape so clients and fuzzers know it.
+DATE_PATTERN = r"^[0-9]{4}(-(0?[1-9]|1[0-2])(-(0?[1-9]|[12][0-9]|3[01]))?)?$"
 DateBound = Optional[str]
+
+
+def date_field(description: str):
+    """A since/until parameter: the shape is in the schema; the library words a bad date (400)."""
+    return Field(None, max_length=10, description=description, json_schema_extra={"pattern": DATE_PATTERN})
+
+
+PassageId = Annotated[int, Path(ge=1, le=MAX_ID, description="A passage id (from a search result's passage_id).")]
+CandidateQuery = Annotated[Optional[int], Query(ge=1, le=MAX_ID, description="A candidate id of the set.")]
+PassageQuery = Annotated[Optional[int], Query(ge=1, le=MAX_ID, description="The passage to show first.")]
 
 
 class SearchParams(BaseModel):
@@ -22,8 +38,8 @@ class SearchParams(BaseModel):
     mode: Mode = "hybrid"
     k: int = Field(10, ge=1, le=WEB_MAX_K, description="How many passages to return.")
     per_doc: int = Field(2, ge=1, le=WEB_MAX_PER_DOC, description="At most this many passages from one document.")
-    since: DateBound = Field(None, max_length=10, description="Documents dated on/after: YYYY, YYYY-MM or YYYY-MM-DD.")
-    until: DateBound = Field(None, max_length=10, description="Documents dated on/before.")
+    since: DateBound = date_field("Documents dated on/after: YYYY, YYYY-MM or YYYY-MM-DD.")
+    until: DateBound = date_field("Documents dated on/before: YYYY, YYYY-MM or YYYY-MM-DD.")
     source: list[str] = Field(default_factory=list, max_length=20, description="Source contains this (case-insensitive); any of several.")
     speaker: list[str] = Field(default_factory=list, max_length=20, description="Speaker contains this; any of several.")
     lang: list[str] = Field(default_factory=list, max_length=20, description="Language code, e.g. en.")
@@ -118,4 +134,6 @@ class ErrorOut(BaseModel):
     error: str = Field(description="What went wrong and what to do next.")
 
 
-ERRORS = {400: {"model": ErrorOut}, 404: {"model": ErrorOut}, 422: {"model": ErrorOut}}
+ERRORS = {400: {"model": ErrorOut, "description": "Bad request, or a Host this server does not answer to"},
+          404: {"model": ErrorOut}, 413: {"model": ErrorOut, "description": "Request body too large"},
+          422: {"model": ErrorOut}}
