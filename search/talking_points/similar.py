@@ -44,6 +44,8 @@ def similar_passages(store, embedder, passage_id: int | None = None, text: str |
     db = store.db
     exclude_doc = None
     if passage_id is not None:
+        if not -2**63 <= passage_id < 2**63:  # larger cannot be a SQLite id (and would overflow binding it)
+            raise PassageNotFound(passage_id)
         row = db.conn.execute("SELECT passage_id, doc_id, text FROM passages WHERE passage_id = ?", (passage_id,)).fetchone()
         if row is None:
             raise PassageNotFound(passage_id)

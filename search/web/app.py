@@ -18,6 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from corpus.errors import DipsearchError
+from search.web.schemas import exact_bounds
 from search.web.guards import DEFAULT_MAX_BODY, BodyLimit, TrustedHosts, allowed_host_names
 
 HERE = Path(__file__).resolve().parent
@@ -104,6 +105,7 @@ def create_app(store, embedder_loader: Callable[[], object] | None = None, prelo
                   description="Semantic search over diplomatic statements: search, documents, similar passages, "
                               "talking points, stats, and judging evaluation sets.")
     app.state.runtime = runtime
+    app.openapi = lambda: app.openapi_schema or exact_bounds(FastAPI.openapi(app))
     app.state.templates = templates()
     app.state.features = {"talking_points", "evaluation"}  # views shown in the navigation and on results
     app.include_router(api.router)
@@ -111,6 +113,8 @@ def create_app(store, embedder_loader: Callable[[], object] | None = None, prelo
     app.include_router(judging.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
@@ -124,8 +128,8 @@ def create_app(store, embedder_loader: Callable[[], object] | None = None, prelo
         response.headers["X-Frame-Options"] = "DENY"
         return response
 
-    # Outermost last: the Host check runs first, then the body limit, then the app.
-    app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+    # The Host check runs first (outermost, added last). The body limit sits inside the headers middleware,
+    # so a body found too large while it streams is raised inside the route and answered by the handlers below.
     app.add_middleware(TrustedHosts, names=allowed_host_names(None, allowed_hosts))
 
     def error(request: Request, status: int, message: str, headers: dict | None = None):

@@ -137,3 +137,19 @@ class ErrorOut(BaseModel):
 ERRORS = {400: {"model": ErrorOut, "description": "Bad request, or a Host this server does not answer to"},
           404: {"model": ErrorOut}, 413: {"model": ErrorOut, "description": "Request body too large"},
           422: {"model": ErrorOut}}
+
+
+def exact_bounds(node):
+    """FastAPI's OpenAPI models hold minimum/maximum as floats, which turns MAX_ID into 2**63 (one past it).
+    Put the exact integers back in integer schemas; returns `node`, changed in place."""
+    if isinstance(node, dict):
+        if node.get("type") == "integer":
+            for key in ("minimum", "maximum"):
+                if isinstance(node.get(key), float):
+                    node[key] = MAX_ID if node[key] >= MAX_ID else int(node[key])
+        for value in node.values():
+            exact_bounds(value)
+    elif isinstance(node, list):
+        for value in node:
+            exact_bounds(value)
+    return node
