@@ -13,9 +13,10 @@ WEB_MAX_PER_DOC = 20
 # Ids are SQLite integers (64-bit signed): a larger number cannot name anything, and binding it overflows.
 MAX_ID = 2**63 - 1
 Mode = Literal["hybrid", "dense", "lexical"]
-# The library reads YYYY, YYYY-MM or YYYY-MM-DD (month and day with one or two digits) and checks the calendar
-# (2019-02-30 is refused with 400); the schema declares the shape so clients and fuzzers know it.
-DATE_PATTERN = r"^[0-9]{4}(-(0?[1-9]|1[0-2])(-(0?[1-9]|[12][0-9]|3[01]))?)?$"
+# The library reads YYYY, YYYY-MM or YYYY-MM-DD (month and day with one or two digits, white space around ignored,
+# empty meaning no bound) and checks the calendar (2019-02-30 is refused with 400); the schema declares the
+# shape so clients and fuzzers know it.
+DATE_PATTERN = r"^\s*([0-9]{4}(-(0?[1-9]|1[0-2])(-(0?[1-9]|[12][0-9]|3[01]))?)?)?\s*$"
 DateBound = Optional[str]
 
 
