@@ -91,3 +91,73 @@ def test_schemathesis_finds_no_server_errors_and_no_schema_mismatches(store_and_
     assert len(report.requests) == 10, report.requests  # every operation of the schema was exercised
     assert sum(report.requests.values()) >= 300, report.requests
     assert {"coverage", "fuzzing"} <= report.phases, report.phases
+
+
+# The HTML pages are left out of the OpenAPI schema, so schemathesis does not reach them; fuzz them here.
+PAGES = ["/", "/doc/{}", "/similar/{}", "/talking-points", "/judge", "/judge/{}", "/stats"]
+PAGE_PARAMS = ["q", "mode", "k", "per_doc", "since", "until", "source", "speaker", "lang", "include_undated", "fold",
+               "p", "candidate", "note", "min_docs", "limit", "id"]
+
+
+def _hostile_values():
+    from hypothesis import strategies as st
+
+    return st.one_of(st.integers(min_value=-2**80, max_value=2**80), st.text(max_size=30), st.sampled_from(
+        ["", "²", "١٢", "9223372036854775807", "9223372036854775808", "2019-13", "0000", "../x", "a/b", "trial", "%"]))
+
+
+def _settings(examples: int):
+    from hypothesis import HealthCheck, settings
+
+    return settings(max_examples=examples, derandomize=True, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+
+
+def _page_client(store_and_embedder):
+    from fastapi.testclient import TestClient
+
+    from search.web.app import create_app
+
+    store, embedder = store_and_embedder
+    return TestClient(create_app(store, lambda: embedder, allowed_hosts=["testserver"]), raise_server_exceptions=False)
+
+
+def test_pages_answer_hostile_values_without_server_errors(store_and_embedder):
+    from urllib.parse import quote
+
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    value, seen = _hostile_values(), []
+    with _page_client(store_and_embedder) as client:
+        @given(page=st.sampled_from(PAGES), part=value, params=st.dictionaries(st.sampled_from(PAGE_PARAMS), value, max_size=5))
+        @_settings(250)
+        def probe(page, part, params):
+            path = page.format(quote(str(part), safe="")) if "{}" in page else page
+            r = client.get(path, params={k: str(v) for k, v in params.items()}, headers={"accept": "text/html"})
+            seen.append(r.status_code)
+            assert r.status_code < 500, (path, params, r.text[:500])
+            assert "Traceback" not in r.text
+
+        probe()
+    assert len(seen) >= 250 and {200, 404, 422} <= set(seen), sorted(set(seen))
+
+
+def test_judging_forms_answer_hostile_values_without_server_errors(store_and_embedder):
+    from urllib.parse import quote
+
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    value, seen = _hostile_values(), []
+    grade = st.one_of(st.sampled_from(["0", "1", "2", "skip"]), value)
+    with _page_client(store_and_embedder) as client:
+        @given(name=st.one_of(st.just("trial"), value), candidate=value, grade=grade, undo=st.booleans())
+        @_settings(150)
+        def probe(name, candidate, grade, undo):
+            path = f"/judge/{quote(str(name), safe='')}/" + ("undo" if undo else "grade")
+            r = client.post(path, data={} if undo else {"candidate_id": str(candidate), "grade": str(grade)}, follow_redirects=False)
+            seen.append(r.status_code)
+            assert r.status_code < 500, (path, candidate, grade, r.text[:500])
+
+        probe()
+    assert len(seen) >= 150 and {303, 400, 404} <= set(seen), sorted(set(seen))
