@@ -256,6 +256,37 @@ def test_over_loopback_a_huge_declared_body_is_refused_before_it_is_sent(store):
     assert reply.startswith("HTTP/1.1 413 ") and "request body too large" in reply
 
 
+def test_over_loopback_a_chunked_body_gets_413_long_before_it_ends(store):
+    """A real server and a client streaming a chunked body with no length: the 413 comes back after about the
+    limit has been sent, while the client still has most of its 64 MiB to go."""
+    import select
+
+    from search.web.app import create_app
+    from tests.web_server import serving
+
+    chunk = b"%x\r\n%s\r\n" % (64 * 1024, b"7" * 64 * 1024)
+    sent, reply = 0, b""
+    with serving(create_app(store, None, max_body_bytes=256 * 1024)) as url:
+        port = int(url.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+            sock.sendall(b"POST /api/evaluation/trial/judgments HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                         b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+            try:
+                while sent < 64 * 1024 * 1024 and not select.select([sock], [], [], 0)[0]:
+                    sock.sendall(chunk)
+                    sent += 64 * 1024
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            try:
+                while data := sock.recv(4096):
+                    reply += data
+            except ConnectionResetError:
+                pass
+    assert reply.startswith(b"HTTP/1.1 413 "), reply[:200]
+    assert b"request body too large: at most 262,144 bytes" in reply
+    assert sent < 16 * 1024 * 1024, sent
+
+
 # ------------------------------------------------------------------ 16: document ids with URL metacharacters
 @pytest.mark.parametrize("doc_id", ODD_IDS)
 def test_odd_document_ids_through_the_api(client, doc_id):

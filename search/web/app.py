@@ -18,8 +18,8 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from corpus.errors import DipsearchError
-from search.web.schemas import exact_bounds
 from search.web.guards import DEFAULT_MAX_BODY, BodyLimit, TrustedHosts, allowed_host_names
+from search.web.schemas import exact_bounds
 
 HERE = Path(__file__).resolve().parent
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
@@ -105,7 +105,7 @@ def create_app(store, embedder_loader: Callable[[], object] | None = None, prelo
                   description="Semantic search over diplomatic statements: search, documents, similar passages, "
                               "talking points, stats, and judging evaluation sets.")
     app.state.runtime = runtime
-    app.openapi = lambda: app.openapi_schema or exact_bounds(FastAPI.openapi(app))
+    app.openapi = lambda: app.openapi_schema or exact_bounds(FastAPI.openapi(app))  # ids up to 2**63-1, exactly
     app.state.templates = templates()
     app.state.features = {"talking_points", "evaluation"}  # views shown in the navigation and on results
     app.include_router(api.router)
@@ -130,7 +130,7 @@ def create_app(store, embedder_loader: Callable[[], object] | None = None, prelo
 
     # The Host check runs first (outermost, added last). The body limit sits inside the headers middleware,
     # so a body found too large while it streams is raised inside the route and answered by the handlers below.
-    app.add_middleware(TrustedHosts, names=allowed_host_names(None, allowed_hosts))
+    app.add_middleware(TrustedHosts, names=allowed_host_names(allowed_hosts))
 
     def error(request: Request, status: int, message: str, headers: dict | None = None):
         response = pages.error_page(request, status, message) if _wants_html(request) else JSONResponse({"error": message}, status_code=status)
@@ -148,7 +148,7 @@ def create_app(store, embedder_loader: Callable[[], object] | None = None, prelo
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
         headers = dict(exc.headers or {})
-        if exc.status_code == 405:  # every route answers GET (and HEAD) or POST; say which
+        if exc.status_code == 405:  # routes and static files name their methods; never answer 405 without Allow
             headers.setdefault("Allow", "GET, HEAD")
         return error(request, exc.status_code, str(exc.detail), headers)
 

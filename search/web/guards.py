@@ -28,12 +28,9 @@ def host_name(header: str) -> str:
     return header
 
 
-def allowed_host_names(host: str | None = None, extra: Iterable[str] = ()) -> frozenset[str]:
-    """The loopback names, the address the server listens on, and any names given."""
-    names = {*LOOPBACK_HOSTS, *(host_name(h) for h in extra if h.strip())}
-    if host:
-        names.add(host_name(host) if not host.count(":") > 1 else host.strip("[]").lower())
-    return frozenset(names)
+def allowed_host_names(extra: Iterable[str] = ()) -> frozenset[str]:
+    """The loopback names and the names given (the address the server listens on, names it is reached by)."""
+    return frozenset({*LOOPBACK_HOSTS, *(host_name(h) for h in extra if h.strip())})
 
 
 async def _answer(send, status: int, message: str, headers: Iterable[tuple[bytes, bytes]] = ()) -> None:
@@ -83,7 +80,7 @@ class BodyLimit:
             return await self.app(scope, receive, send)
         length = dict(scope.get("headers") or ()).get(b"content-length")
         if length is not None:
-            if not length.strip().isdigit() or not length.isascii():
+            if not length.strip().isdigit():  # bytes: ASCII digits only
                 return await _answer(send, 400, "Content-Length is not a number")
             if int(length) > self.max_bytes:
                 return await _answer(send, 413, BodyTooLarge(self.max_bytes).detail, [(b"connection", b"close")])
