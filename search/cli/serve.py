@@ -19,9 +19,9 @@ def serve(
     port: Annotated[int, typer.Option("--port", help="TCP port.", min=1, max=65535)] = 8000,
     lexical_only: Annotated[bool, typer.Option("--lexical-only", help="Load no model; only exact-word search works.")] = False,
     allowed_host: Annotated[Optional[list[str]], typer.Option(
-        "--allowed-host", help="Another host name clients reach this server by (repeatable). Requests naming any other "
+        "--allowed-host", metavar="NAME", help="Another host name clients reach this server by (repeatable). Requests naming any other "
                                "host than these, --host and 127.0.0.1/localhost/::1 are refused (DNS rebinding).")] = None,
-    max_body_kb: Annotated[int, typer.Option("--max-body-kb", help="Refuse request bodies larger than this many KiB.", min=1, max=1024 * 1024)] = 1024,
+    max_body_kb: Annotated[int, typer.Option("--max-body-kb", metavar="KIB", help="Refuse request bodies larger than this many KiB.", min=1, max=1024 * 1024)] = 1024,
 ):
     """Serve a search page and a JSON API (OpenAPI at /docs) over an index."""
     import uvicorn
