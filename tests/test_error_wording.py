@@ -26,7 +26,7 @@ def client(built):
     from search.web.app import create_app
 
     store = IndexStore.open(built[0])
-    with TestClient(create_app(store, lambda: built[1])) as c:
+    with TestClient(create_app(store, lambda: built[1], allowed_hosts=["testserver"])) as c:
         yield c
     store.close()
 

@@ -79,7 +79,7 @@ def test_the_note_reaches_the_cli_the_api_and_the_page(tmp_path, store):
     assert result.exit_code == 0 and result.output.startswith("note: the model fake-hash-embedder declares en only")
     result = CliRunner().invoke(app, ["search", "河流条约", "--index", str(folder), "--json"], obj=runtime)
     assert result.exit_code == 0 and '"notes": [' in result.output and "searched lexically alone" in result.output
-    with TestClient(create_app(store, EnglishOnly)) as client:
+    with TestClient(create_app(store, EnglishOnly, allowed_hosts=["testserver"])) as client:
         body = client.get("/api/search", params={"q": "河流条约"}).json()
         assert [h["doc_id"] for h in body["results"]] == ["zh-river"] and "searched lexically alone" in body["notes"][0]
         page = client.get("/", params={"q": "河流条约"}).text

@@ -17,7 +17,7 @@ def client(tmp_path_factory):
     embedder = FakeEmbedder()
     store = build_index(tmp_path_factory.mktemp("web-api") / "idx", embedder)
     loads = []
-    app = create_app(store, lambda: loads.append(1) or embedder)
+    app = create_app(store, lambda: loads.append(1) or embedder, allowed_hosts=["testserver"])
     with TestClient(app) as c:
         c.loads = loads
         yield c
@@ -127,7 +127,7 @@ def test_lexical_only_server_refuses_meaning_search_clearly(tmp_path):
     from search.web.app import create_app
 
     store = build_index(tmp_path / "idx", FakeEmbedder())
-    with TestClient(create_app(store, None)) as c:
+    with TestClient(create_app(store, None, allowed_hosts=["testserver"])) as c:
         assert docs(c.get("/api/search", params={"q": "dam", "mode": "lexical"})) == ["valdoria-2021-03", "ostravia-2022-06"]
         r = c.get("/api/search", params={"q": "dam"})
         assert (r.status_code, r.json()) == (400, {"error": "this server has no model; use mode=lexical"})
@@ -147,7 +147,7 @@ def test_serve_command_listens_on_loopback_with_the_model_loaded_once(tmp_path, 
 
     def fake_run(web, host, port, log_level):
         seen.update(host=host, port=port)
-        with TestClient(web) as c:  # startup runs: the model is loaded before the first request
+        with TestClient(web, base_url=f"http://{host}:{port}") as c:  # startup runs: the model is loaded before the first request
             seen["loaded_at_startup"] = len(loads)
             seen["hits"] = docs(c.get("/api/search", params={"q": "river dam", "k": 1}))
             docs(c.get("/api/search", params={"q": "grain", "mode": "dense"}))
@@ -165,7 +165,7 @@ def test_an_unexpected_failure_is_a_500_message_not_a_traceback(tmp_path):
 
     store = build_index(tmp_path / "idx", FakeEmbedder())
     store.close()  # every query now fails inside sqlite3
-    with TestClient(create_app(store, None), raise_server_exceptions=False) as c:
+    with TestClient(create_app(store, None, allowed_hosts=["testserver"]), raise_server_exceptions=False) as c:
         r = c.get("/api/stats")
         assert (r.status_code, r.json()) == (500, {"error": "internal error (ProgrammingError); the server log has the details"})
         page = c.get("/stats", headers={"accept": "text/html"})

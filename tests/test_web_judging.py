@@ -18,7 +18,7 @@ def client(tmp_path):
     embedder = FakeEmbedder()
     store = build_index(tmp_path / "idx", embedder)
     pool(store, embedder, "trial", [("q1", "grain sanctions"), ("q2", "river dam")], depth=2)
-    with TestClient(create_app(store, lambda: embedder)) as c:
+    with TestClient(create_app(store, lambda: embedder, allowed_hosts=["testserver"])) as c:
         yield c
     store.close()
 

@@ -18,7 +18,7 @@ def client(tmp_path_factory):
 
     embedder = FakeEmbedder()
     store = build_index(tmp_path_factory.mktemp("web-pages") / "idx", embedder)
-    with TestClient(create_app(store, lambda: embedder)) as c:
+    with TestClient(create_app(store, lambda: embedder, allowed_hosts=["testserver"])) as c:
         yield c
     store.close()
 

@@ -20,7 +20,7 @@ def client(tmp_path_factory):
 
     embedder = FakeEmbedder()
     store = build_index(tmp_path_factory.mktemp("web-tp") / "idx", embedder, talking_points=True)
-    with TestClient(create_app(store, lambda: embedder)) as c:
+    with TestClient(create_app(store, lambda: embedder, allowed_hosts=["testserver"])) as c:
         yield c
     store.close()
 

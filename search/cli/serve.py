@@ -1,7 +1,7 @@
 """`dipsearch serve`: the web page and JSON API over one index, the model loaded once."""
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 from rich.markup import escape
@@ -19,6 +19,10 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on. Loopback by default; anything else exposes the index to the network.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="TCP port.", min=1, max=65535)] = 8000,
     lexical_only: Annotated[bool, typer.Option("--lexical-only", help="Load no model; only exact-word search works.")] = False,
+    allowed_host: Annotated[Optional[list[str]], typer.Option(
+        "--allowed-host", metavar="NAME", help="Another host name clients reach this server by (repeatable). Requests naming any other "
+                               "host than these, --host and 127.0.0.1/localhost/::1 are refused (DNS rebinding).")] = None,
+    max_body_kb: Annotated[int, typer.Option("--max-body-kb", metavar="KIB", help="Refuse request bodies larger than this many KiB.", min=1, max=1024 * 1024)] = 1024,
 ):
     """Serve a search page and a JSON API (OpenAPI at /docs) over an index."""
     import uvicorn
@@ -26,8 +30,14 @@ def serve(
     from search.web.app import create_app
 
     idx = open_index(ctx, index, model, backend)
-    web = create_app(idx.store if lexical_only else idx, preload=not lexical_only)  # a bare store: no model, lexical only
+    extra = [host, *(allowed_host or [])]
+    web = create_app(idx.store if lexical_only else idx, preload=not lexical_only,  # a bare store: no model, lexical only
+                     allowed_hosts=extra, max_body_bytes=max_body_kb * 1024)
     if host not in ("127.0.0.1", "localhost", "::1"):
         err_console().print(f"[yellow]warning:[/] listening on {escape(host)}: anyone who can reach it can read the index")
-    err_console().print(escape(f"dipsearch: serving {index} on http://{'[' + host + ']' if ':' in host else host}:{port}/  (Ctrl-C stops)"))
+        if not allowed_host:
+            err_console().print("[yellow]note:[/] requests are answered only when they name this host as "
+                                f"{escape(host)}, 127.0.0.1 or localhost; add --allowed-host NAME for the names clients use")
+    url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
+    err_console().print(f"dipsearch: serving {escape(str(index))} on {escape(url)}  (Ctrl-C stops)")
     uvicorn.run(web, host=host, port=port, log_level="warning")

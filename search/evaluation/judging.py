@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from index.ids import is_sqlite_integer
 from index.passage_queries import passage_view_at
 from search.evaluation import sets
 from search.evaluation.errors import EvalSetError
@@ -61,6 +62,9 @@ def next_candidate(store, name: str) -> Candidate | None:
 def get_candidate(store, name: str, candidate_id: int) -> Candidate:
     conn = store.db.conn
     ensure_schema(conn)
+    if not is_sqlite_integer(candidate_id):  # no SQLite id is that large (binding it would overflow)
+        sets.get_set(conn, name)
+        raise EvalSetError("no candidate {value} in evaluation set {name!r}; candidate ids are 64-bit integers", value=candidate_id, name=name)
     row = conn.execute(
         """SELECT c.candidate_id, c.qid, c.doc_id, c.ordinal, c.char_start, c.char_end, c.best_rank, c.modes, q.query
            FROM eval_candidates c JOIN eval_queries q ON q.set_name = c.set_name AND q.qid = c.qid
@@ -68,6 +72,7 @@ def get_candidate(store, name: str, candidate_id: int) -> Candidate:
         (name, candidate_id),
     ).fetchone()
     if row is None:
+        sets.get_set(conn, name)  # an unknown set is EvalSetNotFound, not a missing candidate
         raise EvalSetError(f"no candidate {candidate_id} in evaluation set {name!r}; ask for the next one instead")
     return _candidate(conn, name, row)
 

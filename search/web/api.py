@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 
 from search.web.schemas import ERRORS, DocumentOut, SearchOut, SearchParams, StatsOut
 
@@ -26,8 +26,8 @@ def api_search(request: Request, params: Annotated[SearchParams, Query()]):
     return run_search(index_of(request), params).as_dict()
 
 
-@router.get("/documents/{doc_id}", response_model=DocumentOut, summary="A document with its metadata and passages")
-def api_document(request: Request, doc_id: str):
+@router.get("/documents/{doc_id:path}", response_model=DocumentOut, summary="A document with its metadata and passages")
+def api_document(request: Request, doc_id: Annotated[str, Path(description="The document id, percent-encoded (a/b is a%2Fb).")]):
     return index_of(request).document(doc_id)
 
 

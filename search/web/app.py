@@ -6,7 +6,7 @@ takes its lock, because the store's SQLite connection and the model are shared b
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -18,6 +18,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from corpus.errors import DipsearchError
 from search.web.errors import api_message, page_message, status_for
+from search.web.guards import DEFAULT_MAX_BODY, BodyLimit, TrustedHosts, allowed_host_names
+from search.web.schemas import exact_bounds
 
 HERE = Path(__file__).resolve().parent
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
@@ -54,9 +56,11 @@ def _wants_html(request: Request) -> bool:
     return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
 
 
-def create_app(source, embedder_loader: Callable[[], object] | None = None, preload: bool = False) -> FastAPI:
+def create_app(source, embedder_loader: Callable[[], object] | None = None, preload: bool = False, *,
+               allowed_hosts: Iterable[str] = (), max_body_bytes: int = DEFAULT_MAX_BODY) -> FastAPI:
     """The app over `source`: an Index, or a store with `embedder_loader()` returning the model (None: lexical only).
-    With `preload` the model loads at startup."""
+    With `preload` the model loads at startup. It answers requests whose Host is a loopback name or one of
+    `allowed_hosts` (the address it listens on, names it is reached by), and refuses request bodies over `max_body_bytes`."""
     from search.api import Index
     from search.web import api, judging, pages, talking
     from search.web.views import templates
@@ -78,6 +82,7 @@ def create_app(source, embedder_loader: Callable[[], object] | None = None, prel
                               "talking points, stats, and judging evaluation sets.")
     app.state.index = index
     app.state.runtime = index  # the name earlier code used
+    app.openapi = lambda: app.openapi_schema or exact_bounds(FastAPI.openapi(app))  # ids up to 2**63-1, exactly
     app.state.templates = templates()
     app.state.features = {"talking_points", "evaluation"}  # views shown in the navigation and on results
     app.include_router(api.router)
@@ -85,6 +90,8 @@ def create_app(source, embedder_loader: Callable[[], object] | None = None, prel
     app.include_router(judging.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
@@ -98,10 +105,14 @@ def create_app(source, embedder_loader: Callable[[], object] | None = None, prel
         response.headers["X-Frame-Options"] = "DENY"
         return response
 
-    def error(request: Request, status: int, message: str):
-        if _wants_html(request):
-            return pages.error_page(request, status, message)
-        return JSONResponse({"error": message}, status_code=status)
+    # The Host check runs first (outermost, added last). The body limit sits inside the headers middleware,
+    # so a body found too large while it streams is raised inside the route and answered by the handlers below.
+    app.add_middleware(TrustedHosts, names=allowed_host_names(allowed_hosts))
+
+    def error(request: Request, status: int, message: str, headers: dict | None = None):
+        response = pages.error_page(request, status, message) if _wants_html(request) else JSONResponse({"error": message}, status_code=status)
+        response.headers.update(headers or {})
+        return response
 
     @app.exception_handler(DipsearchError)
     async def library_error(request: Request, exc: DipsearchError):
@@ -113,7 +124,10 @@ def create_app(source, embedder_loader: Callable[[], object] | None = None, prel
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
-        return error(request, exc.status_code, str(exc.detail))
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:  # routes and static files name their methods; never answer 405 without Allow
+            headers.setdefault("Allow", "GET, HEAD")
+        return error(request, exc.status_code, str(exc.detail), headers)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception):

@@ -6,6 +6,7 @@ static/judge.js only adds keys: 2 relevant, 1 partly, 0 not relevant, s skip, u 
 """
 from __future__ import annotations
 
+import re
 from typing import Literal, Optional
 from urllib.parse import parse_qs, quote
 
@@ -13,13 +14,14 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, Field
 
-from search.web.schemas import ERRORS
+from search.web.schemas import ERRORS, MAX_ID, CandidateQuery
 
 router = APIRouter(tags=["evaluation"], responses=ERRORS)
+_CANDIDATE_ID = re.compile(r"[0-9]{1,19}")  # ASCII digits only (str.isdigit takes '²'), at most SQLite's 64 bits
 
 
 class JudgmentIn(BaseModel):
-    candidate_id: int = Field(ge=1)
+    candidate_id: int = Field(ge=1, le=MAX_ID, description="A candidate id of the set (from /next).")
     grade: Optional[Literal[0, 1, 2]] = Field(description="0 not relevant, 1 partly, 2 relevant; null skips the candidate")
 
 
@@ -72,7 +74,7 @@ def judge_index(request: Request):
 
 
 @router.get("/judge/{name}", response_class=HTMLResponse, include_in_schema=False)
-def judge_page(request: Request, name: str, candidate: int | None = None, note: str = ""):
+def judge_page(request: Request, name: str, candidate: CandidateQuery = None, note: str = ""):
     from search.web.pages import render
 
     cand = evalsets(request).candidate(name, candidate) if candidate else evalsets(request).next(name)
@@ -84,7 +86,7 @@ def judge_grade(request: Request, name: str, form: dict = Depends(form_fields)):
     from search.evaluation.errors import EvalSetError
 
     grade, candidate_id = form.get("grade", ""), form.get("candidate_id", "")
-    if grade not in ("0", "1", "2", "skip") or not candidate_id.isdigit():
+    if grade not in ("0", "1", "2", "skip") or not _CANDIDATE_ID.fullmatch(candidate_id) or int(candidate_id) > MAX_ID:
         raise EvalSetError(f"grade {grade!r} for candidate {candidate_id!r}: give a candidate id and one of 0, 1, 2 or skip")
     evalsets(request).judge(name, int(candidate_id), None if grade == "skip" else int(grade))
     note = "skipped" if grade == "skip" else f"graded+{grade}"

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from corpus.errors import DipsearchError
 from search.web.api import index_of, run_search
 from search.web.errors import page_message, status_for
-from search.web.schemas import SearchParams
+from search.web.schemas import PassageQuery, SearchParams
 
 router = APIRouter(include_in_schema=False)
 LIST_PARAMS = ("source", "speaker", "lang")
@@ -61,8 +61,9 @@ def search_page(request: Request):
     return render(request, "search.html", **context)
 
 
-@router.get("/doc/{doc_id}", response_class=HTMLResponse)
-def document_page(request: Request, doc_id: str, p: int | None = None, q: str = ""):
+@router.get("/doc/{doc_id:path}", response_class=HTMLResponse)
+def document_page(request: Request, doc_id: str, p: PassageQuery = None, q: str = "", id: str = ""):
+    doc_id = doc_id or id  # /doc/?id=.. for ids a URL path cannot carry
     query = q[:2000]
     doc = index_of(request).document(doc_id, query=query)
     return render(request, "document.html", doc=doc, focus=p, query=query)

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from dataclasses import fields
-from typing import Literal, Optional, get_type_hints
+from typing import Annotated, Literal, Optional, get_type_hints
 
+from fastapi import Path, Query
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from index.passage_view import PassageView
@@ -11,8 +12,24 @@ from search.engine import MAX_QUERY_CHARS
 
 WEB_MAX_K = 100  # a page or an API call returns at most this many passages
 WEB_MAX_PER_DOC = 20
+# Ids are SQLite integers (64-bit signed): a larger number cannot name anything, and binding it overflows.
+MAX_ID = 2**63 - 1
 Mode = Literal["hybrid", "dense", "lexical"]
+# The library reads YYYY, YYYY-MM or YYYY-MM-DD (month and day with one or two digits, white space around ignored,
+# empty meaning no bound) and checks the calendar (2019-02-30 is refused with 400); the schema declares the
+# shape so clients and fuzzers know it.
+DATE_PATTERN = r"^\s*([0-9]{4}(-(0?[1-9]|1[0-2])(-(0?[1-9]|[12][0-9]|3[01]))?)?)?\s*$"
 DateBound = Optional[str]
+
+
+def date_field(description: str):
+    """A since/until parameter: the shape is in the schema; the library words a bad date (400)."""
+    return Field(None, max_length=10, description=description, json_schema_extra={"pattern": DATE_PATTERN})
+
+
+PassageId = Annotated[int, Path(ge=1, le=MAX_ID, description="A passage id (from a search result's passage_id).")]
+CandidateQuery = Annotated[Optional[int], Query(ge=1, le=MAX_ID, description="A candidate id of the set.")]
+PassageQuery = Annotated[Optional[int], Query(ge=1, le=MAX_ID, description="The passage to show first.")]
 
 
 class SearchParams(BaseModel):
@@ -24,8 +41,8 @@ class SearchParams(BaseModel):
     mode: Mode = "hybrid"
     k: int = Field(10, ge=1, le=WEB_MAX_K, description="How many passages to return.")
     per_doc: int = Field(2, ge=1, le=WEB_MAX_PER_DOC, description="At most this many passages from one document.")
-    since: DateBound = Field(None, max_length=10, description="Documents dated on/after: YYYY, YYYY-MM or YYYY-MM-DD.")
-    until: DateBound = Field(None, max_length=10, description="Documents dated on/before.")
+    since: DateBound = date_field("Documents dated on/after: YYYY, YYYY-MM or YYYY-MM-DD.")
+    until: DateBound = date_field("Documents dated on/before: YYYY, YYYY-MM or YYYY-MM-DD.")
     source: list[str] = Field(default_factory=list, max_length=20, description="Source contains this (case-insensitive); any of several.")
     speaker: list[str] = Field(default_factory=list, max_length=20, description="Speaker contains this; any of several.")
     lang: list[str] = Field(default_factory=list, max_length=20, description="Language code, e.g. en.")
@@ -117,4 +134,22 @@ class ErrorOut(BaseModel):
     error: str = Field(description="What went wrong and what to do next.")
 
 
-ERRORS = {400: {"model": ErrorOut}, 404: {"model": ErrorOut}, 422: {"model": ErrorOut}}
+ERRORS = {400: {"model": ErrorOut, "description": "Bad request, or a Host this server does not answer to"},
+          404: {"model": ErrorOut}, 413: {"model": ErrorOut, "description": "Request body too large"},
+          422: {"model": ErrorOut}}
+
+
+def exact_bounds(node):
+    """FastAPI's OpenAPI models hold minimum/maximum as floats, which turns MAX_ID into 2**63 (one past it).
+    Put the exact integers back in integer schemas; returns `node`, changed in place."""
+    if isinstance(node, dict):
+        if node.get("type") == "integer":
+            for key in ("minimum", "maximum"):
+                if isinstance(node.get(key), float):
+                    node[key] = MAX_ID if node[key] >= MAX_ID else int(node[key])
+        for value in node.values():
+            exact_bounds(value)
+    elif isinstance(node, list):
+        for value in node:
+            exact_bounds(value)
+    return node

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from corpus.errors import DipsearchError
 from search.web.api import index_of
 from search.web.errors import page_message, status_for
-from search.web.schemas import ERRORS, DateBound
+from search.web.schemas import ERRORS, DateBound, PassageId, date_field
 
 router = APIRouter(tags=["talking points"], responses=ERRORS)
 MAX_SIMILAR = 50
@@ -25,8 +25,8 @@ class TalkingPointParams(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     q: Optional[str] = Field(None, max_length=2000, description="Only talking points on this topic (by meaning or words).")
-    since: DateBound = Field(None, max_length=10)
-    until: DateBound = Field(None, max_length=10)
+    since: DateBound = date_field("Used on/after: YYYY, YYYY-MM or YYYY-MM-DD.")
+    until: DateBound = date_field("Used on/before: YYYY, YYYY-MM or YYYY-MM-DD.")
     source: list[str] = Field(default_factory=list, max_length=20)
     speaker: list[str] = Field(default_factory=list, max_length=20)
     include_undated: bool = False
@@ -47,7 +47,7 @@ def api_talking_points(request: Request, params: Annotated[TalkingPointParams, Q
 
 
 @router.get("/api/passages/{passage_id}/similar", summary="Passages nearest in meaning to one passage")
-def api_similar(request: Request, passage_id: int, k: Annotated[int, Query(ge=1, le=MAX_SIMILAR)] = 10, same_document: bool = False):
+def api_similar(request: Request, passage_id: PassageId, k: Annotated[int, Query(ge=1, le=MAX_SIMILAR)] = 10, same_document: bool = False):
     hits = index_of(request).similar(passage_id, k=k, same_document=same_document)
     return {"passage_id": passage_id, "results": hits.records()}
 
@@ -71,7 +71,7 @@ def talking_points_page(request: Request):
 
 
 @router.get("/similar/{passage_id}", response_class=HTMLResponse, include_in_schema=False)
-def similar_page(request: Request, passage_id: int, k: Annotated[int, Query(ge=1, le=MAX_SIMILAR)] = 10):
+def similar_page(request: Request, passage_id: PassageId, k: Annotated[int, Query(ge=1, le=MAX_SIMILAR)] = 10):
     from search.web.pages import render
 
     hits = index_of(request).similar(passage_id, k=k)

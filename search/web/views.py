@@ -7,7 +7,7 @@ wrapping marked ones in <mark>.
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 from index.passage_view import date_label
 
@@ -31,10 +31,21 @@ def segments(text: str, spans) -> list[tuple[str, bool]]:
     return out
 
 
+def doc_path(doc_id: str) -> str:
+    """The document page's path for any id: every character but letters, digits and -._~ percent-encoded, so
+    '/', '?', '#' stay in the id. '.' and '..' would be taken as path steps by browsers, so they go in ?id=."""
+    if doc_id in (".", ".."):
+        return "/doc/?" + urlencode({"id": doc_id})
+    return "/doc/" + quote(doc_id, safe="")
+
+
 def query_url(path: str, params: dict, **changes) -> str:
     """`path` with `params` (lists repeat, empty values dropped) updated by `changes`."""
     merged = {**params, **changes}
     pairs = []
+    path, _, fixed = path.partition("?")  # a path may carry its own query (doc_path of '..')
+    if fixed:
+        pairs.extend(parse_qsl(fixed, keep_blank_values=True))
     for key, value in merged.items():
         for v in value if isinstance(value, (list, tuple)) else [value]:
             if v not in (None, "", False):
@@ -94,5 +105,5 @@ def templates():
     from jinja2 import Environment, FileSystemLoader, StrictUndefined  # noqa: F401
 
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True, trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(segments=segments, date_label=date_label, query_url=query_url)
+    env.globals.update(segments=segments, date_label=date_label, query_url=query_url, doc_path=doc_path)
     return Jinja2Templates(env=env)
