@@ -15,7 +15,7 @@ from search.evaluation.importing import import_judgments
 from search.evaluation.pool import pool
 from search.evaluation.scoring import score_runs
 from search.evaluation.session import run_session
-from search.evaluation.turns import ORPHAN, UNANSWERED
+from corpus.turns import ORPHAN, UNANSWERED
 from tests.builders import build, raw
 from tests.evalset_fixtures import QA_STYLE, SOURCE, SPOKESPERSON, build_index, text
 

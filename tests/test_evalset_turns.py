@@ -1,7 +1,7 @@
 """Question/answer turns in transcripts: both styles, and exact counts of what is dropped as unclear."""
 from __future__ import annotations
 
-from search.evaluation.turns import EMPTY, ORPHAN, UNANSWERED, find_turns
+from corpus.turns import EMPTY, ORPHAN, UNANSWERED, find_turns
 from tests.evalset_fixtures import NAMED_STYLE, QA_STYLE, SHORT_ANSWER, SPOKESPERSON, STATEMENT, ZH_SPOKESPERSON, ZH_STYLE, text
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from search.evaluation import sets
 from search.evaluation.errors import EvalSetError
 from search.evaluation.keys import PassageRef
-from search.evaluation.turns import find_turns
+from corpus.turns import find_turns
 
 TOO_LONG = "question over the query length limit"
 NOT_SEPARABLE = "answer shares its passages with the question"
