@@ -16,7 +16,7 @@ The actor comes from the source's own words (a nationality or country in its tit
 `Ambassador to the US`), from the table of officials, or from the capital or country itself; an institution
 with no nationality (`the Foreign Ministry`) takes the report's main actor; scholars and observers speak for none.
 
-A unit mostly in quotation marks is a quote, a reported one a statement; what has no source is the outlet's
+A unit mostly in quotation marks, or opening with one, is a quote, a reported one a statement; what has no source is the outlet's
 narration (quoted titles and phrases inside it included), and a unit that opens with quotation marks and has
 no source is a quote by an unknown speaker: never a guess.
 """
@@ -150,7 +150,9 @@ def _source_before(masked: str) -> _Source | None:
             return _Source(pronoun.group(1).lower())
         if left.endswith(","):
             parts = left[:-1].rsplit(",", 2)
-            if len(parts) >= 2 and parts[-1].strip()[:1].islower() and any(w in TITLES for w in parts[-1].lower().split()):
+            appositive = parts[-1].strip()
+            if len(parts) >= 2 and any(w in TITLES for w in appositive.lower().split()) \
+                    and (appositive[:1].islower() or appositive.lower().split()[-1] in TITLES):
                 run = _CAP_RUN.search(parts[-2])
                 if run:
                     return _Source(run.group(1).strip(), parts[-1].strip())
@@ -276,7 +278,8 @@ def _read(text: str, table: ActorTable, home: str | None) -> list[ReportedSpan]:
             masked, quoted = _mask_quotes(text[s:e])
             source = _source_before(masked) or _source_after(masked)
             share = quoted / max(1, sum(not c.isspace() for c in masked))
-            role = QUOTE if share >= 0.5 else STATEMENT
+            opens_quote = masked.lstrip()[:1] in "\u201c\"\u2018"
+            role = QUOTE if share >= 0.5 or (opens_quote and quoted) else STATEMENT
             if source is not None:
                 speaker, status, actor, kind = resolver.resolve(source)
                 if speaker is not None:
@@ -287,7 +290,6 @@ def _read(text: str, table: ActorTable, home: str | None) -> list[ReportedSpan]:
             if quoted and previous is not None and previous.role in (QUOTE, STATEMENT) and masked.lstrip()[:1] in "\u201c\"":
                 out.append(replace(previous, start=s, end=e, role=QUOTE, speaker_status=INFERRED))  # the quotation goes on
                 continue
-            opens_quote = masked.lstrip()[:1] in "\u201c\"\u2018"
             out.append(ReportedSpan(s, e, QUOTE if share >= 0.5 and opens_quote else NARRATION, None, UNKNOWN, None, UNKNOWN))
             previous = None
     return out
