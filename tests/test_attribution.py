@@ -53,7 +53,7 @@ def test_plain_chunking_would_have_joined_two_speakers():
     # without spans, the short answer "A: No." is a fragment joined to the next question; with spans never
     body = text(["Q: Will the minister go?", "A: No.", "Q: What is the position of Ostravia on the new lanes through the strait?"])
     assert [p.text[:6] for p in chunk(body)] == ["Q: Wil", "A: No."]
-    doc = _doc(body, speaker=SPOKESPERSON)
+    doc = _doc(body, speaker=SPOKESPERSON, title="Briefing")
     assert [p.role for p in chunk_spans(doc.text, attribute(doc))] == [QUESTION, ANSWER, QUESTION]
 
 
