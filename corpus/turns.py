@@ -9,7 +9,8 @@ unlabelled paragraphs continue the turn before them. What counts as a label, in 
   `会后有记者问及：` "after the briefing a reporter asked"), and the spokesperson's name (`赵立坚：`);
 - a name from the document's speaker list (`Geng Shuang:`, the MFA spokesperson); then, in such a transcript only,
   an outlet's name (`Reuters:`): one to six capitalised words;
-- ALL-CAPS names, in a transcript with at least two of them: `MS. PSAKI:`, `THE PRESIDENT:`, `SECRETARY BLINKEN:`;
+- ALL-CAPS names, in a transcript with at least two of them or one with an honorific (`MS. PSAKI:`,
+  `THE PRESIDENT:`, `SECRETARY BLINKEN:`);
   `MODERATOR:` / `OPERATOR:` are procedural, `AUDIENCE MEMBER:` asks.
 
 A label is short (at most 48 characters), ends at the first colon, and is not a clock time (`At 10:00`: a digit on both sides of the colon).
@@ -49,6 +50,7 @@ _NOT_NAMES = {
     "please", "remember", "example", "update", "background", "correction", "editor", "headline", "subject",
     "fact sheet", "end", "source", "sources", "photo", "video", "watch", "read", "related", "see",
 }
+_HONORIFIC = re.compile(r"^(?:MR|MS|MRS|DR)\.\s|^THE (?:PRESIDENT|VICE PRESIDENT|FIRST LADY|SECRETARY)\b|^SECRETARY\s")
 _CAPS = re.compile(r"^[A-Z\u00c0-\u00de][A-Z\u00c0-\u00de.'\u2019\- ]*[A-Z\u00c0-\u00de.]$")
 _LOGISTICS = re.compile(r"^\s*(?:END\b.*|\d{1,2}:\d{2}\s*[AP]\.?M\.?.*|#{2,}|\*{3,}|via teleconference|\(inaudible\)\.?)\s*$", re.I)
 _PROCEDURAL_TEXT = re.compile(
@@ -162,7 +164,8 @@ def label_style(text: str, spans, spokespeople=()) -> LabelStyle:
     bare = LabelStyle(people)
     labels = [_LABEL.match(text[s:e]) for s, e in spans]
     named = any(m and _norm(m.group(1)) in people for m in labels)
-    caps = sum(1 for m in labels if m and _is_caps(m.group(1).strip())) >= 2
+    caps_labels = [m.group(1).strip() for m in labels if m and _is_caps(m.group(1).strip())]
+    caps = len(caps_labels) >= 2 or any(_HONORIFIC.match(label) for label in caps_labels)
     return LabelStyle(people, named, caps) if (named or caps) else bare
 
 
