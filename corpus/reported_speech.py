@@ -68,7 +68,8 @@ _CAP_RUN = re.compile(r"((?:[A-Z][\w'\u2019.\-]*|of|the|to|and|for|at|in)(?:\s+(
 _SUBJECT = re.compile(r"\s*((?:[A-Z][\w'\u2019.\-]*)(?:\s+(?:[A-Z][\w'\u2019.\-]*|of|the|to|and|for))*)(?=\s+[a-z])")
 _DESCRIPTION = re.compile(r"\b([Tt]he\s+(?:[\w.\-'\u2019]+\s+){0,3}?[\w\-]+)\s*$")
 _QUOTES = {"\u201c": "\u201d", "\u2018": "\u2019", '"': '"'}
-MAX_TAIL_WORDS = 7  # an attribution tail sentence: `Zhang Yesui added.`
+MAX_TAIL_WORDS = 7
+WINDOW = 160  # characters before a cue searched for its source  # an attribution tail sentence: `Zhang Yesui added.`
 
 
 @dataclass(frozen=True)
@@ -83,22 +84,37 @@ class ReportedSpan:
     kind: str = "none"  # what the source was: name, pronoun, description, institution, group, actor, none
 
 
+_QUOTE_MARKS = re.compile("[\u201c\u201d\u2018\u2019\"]")
+_NON_SPACE = re.compile(r"\S")
+_SPACES = re.compile(r"\s+")
+
+
+def _mask(segment: str) -> tuple[str, int]:
+    masked = _NON_SPACE.sub("\u2022", segment)
+    return masked, len(_SPACES.sub("", segment))
+
+
 def _mask_quotes(text: str) -> tuple[str, int]:
     """`text` with every quoted character replaced by '\u2022' (so cues inside quotes are not read), and how many
     characters were quoted. Straight double quotes alternate; an unclosed quotation runs to the end."""
-    out, quoted, closer = [], 0, None
-    for i, ch in enumerate(text):
-        if closer is None and ch in ("\u201c", '"') or (closer is None and ch == "\u2018" and (i == 0 or not text[i - 1].isalnum())):
-            closer = _QUOTES[ch]
-            out.append(ch)
-        elif closer is not None and ch == closer and (ch != "\u2019" or i + 1 == len(text) or not text[i + 1].isalpha()):
-            closer = None
-            out.append(ch)
-        elif closer is not None:
-            out.append("\u2022" if not ch.isspace() else ch)
-            quoted += not ch.isspace()
-        else:
-            out.append(ch)
+    out, quoted, closer, last = [], 0, None, 0
+    for m in _QUOTE_MARKS.finditer(text):
+        i, ch = m.start(), m.group()
+        if closer is None:
+            if ch in ("\u201c", '"') or (ch == "\u2018" and (i == 0 or not text[i - 1].isalnum())):
+                out.append(text[last : i + 1])
+                last, closer = i + 1, _QUOTES[ch]
+        elif ch == closer and (ch != "\u2019" or i + 1 == len(text) or not text[i + 1].isalpha()):
+            masked, n = _mask(text[last:i])
+            out += [masked, ch]
+            quoted += n
+            last, closer = i + 1, None
+    if closer is not None:
+        masked, n = _mask(text[last:])
+        out.append(masked)
+        quoted += n
+    else:
+        out.append(text[last:])
     return "".join(out), quoted
 
 
@@ -138,8 +154,8 @@ class _Source:
 def _source_before(masked: str) -> _Source | None:
     """The source of the first cue in `masked` that has one before it."""
     for cue in _CUE.finditer(masked):
-        left = masked[: cue.start()].rstrip()
-        left = _ADVERBS.sub("", left) if _ADVERBS.search(left) else left
+        left = masked[max(0, cue.start() - WINDOW) : cue.start()].rstrip()  # a source sits just before its cue
+        left = _ADVERBS.sub("", left)
         if re.search(r"\b(?:and|but)$", left):  # `Trump thanked Xi ... and said`: the sentence's subject
             subject = _SUBJECT.match(masked) or re.match(r"\s*(he|she|they)\b", masked, re.I)
             if subject:
@@ -277,7 +293,7 @@ def _read(text: str, table: ActorTable, home: str | None) -> list[ReportedSpan]:
         for s, e in units(text, ps, pe):
             masked, quoted = _mask_quotes(text[s:e])
             source = _source_before(masked) or _source_after(masked)
-            share = quoted / max(1, sum(not c.isspace() for c in masked))
+            share = quoted / max(1, len(_SPACES.sub("", masked)))
             opens_quote = masked.lstrip()[:1] in "\u201c\"\u2018"
             role = QUOTE if share >= 0.5 or (opens_quote and quoted) else STATEMENT
             if source is not None:
@@ -299,7 +315,7 @@ def read_reported_speech(text: str, table: ActorTable, home_actor: str | None = 
     """Every sentence unit of `text` with its speaker and actor, in order. `home_actor` is the report's own actor
     when known (from its source); else the actor most of its named speakers speak for."""
     spans = _read(text, table, home_actor)
-    if home_actor is None:
+    if home_actor is None and any(s.actor is None and s.kind in ("institution", "description") for s in spans):
         home = _home_actor([(s.speaker, s.actor, s.kind) for s in spans])
         if home:
             spans = _read(text, table, home)

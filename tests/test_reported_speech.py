@@ -93,3 +93,13 @@ def test_a_quotation_over_two_paragraphs_and_an_attribution_tail(table):
 def test_a_coordinated_cue_takes_the_sentences_subject(table):
     rows = _read(table, ["Ivo Brenn thanked the mediators and said the accord was close."])
     assert rows[0][1:] == (STATEMENT, "Ivo Brenn", None)
+
+
+@pytest.mark.parametrize("body", [
+    "said.", "he said.", '"', '""', '"\u201c\u201d\u2019\u2018', "According to", "According to ,", ", said ,", "\u201cUnclosed at the end",
+    "The Foreign Ministry said.", "and said", "Q: said: A: \u201c\u201d", "\u00a0\u3000", "\U0001F600 said \U0001F600.",
+])
+def test_odd_input_never_raises_and_covers_only_the_text(table, body):
+    spans = read_reported_speech(body, table)
+    assert all(0 <= s.start < s.end <= len(body) for s in spans)
+    assert all(s.role in (STATEMENT, QUOTE, NARRATION) for s in spans)
