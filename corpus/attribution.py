@@ -3,7 +3,8 @@
 - A transcript (any speaker label, see corpus.turns) is cut into its turns: a journalist's question is spoken
   by its outlet (or an unknown reporter) for no actor; answers and statements by the labelled speaker (`A:` by
   the document's speaker) for the document's actor, or for the actor of a known official (`PRESIDENT DUDA`);
-  an answer links to the span of its question.
+  an answer links to the span of its question; a labelled official's procedural turn ("Thank you.") keeps
+  the official's actor, a moderator's, an operator's or a journalist's has none.
 - A document from a government or UN source, or with a given speaker, and no labels, is one statement.
 - Anything else is read as a news report (corpus.reported_speech): reported and quoted sentences get their
   source; the rest is the outlet's narration (speaker: the document's source, actor none).
@@ -20,7 +21,7 @@ from corpus.actors import ActorTable, load_actors
 from corpus.documents import GIVEN, INFERRED, UNKNOWN, Document
 from corpus.reported_speech import read_reported_speech
 from corpus.roles import ANSWER, NARRATION, PROCEDURAL, QUESTION, STATEMENT
-from corpus.turns import read_turns
+from corpus.turns import PROCEDURAL_LABELS, read_turns
 
 
 @dataclass(frozen=True)
@@ -56,17 +57,28 @@ def _official_actor(table: ActorTable, speaker: str | None) -> str | None:
     return hits.pop() if len(hits) == 1 else None
 
 
+def _fuller(label_speaker: str | None, doc_speaker: str | None) -> str | None:
+    """The document's speaker when a label names the same person by title only (`The President` in a document by
+    `President Biden`), else the label's speaker."""
+    if not label_speaker or not doc_speaker:
+        return label_speaker
+    words = [w for w in label_speaker.lower().replace(".", "").split() if w != "the"]
+    return doc_speaker if words and set(words) <= set(doc_speaker.lower().replace(".", "").split()) else label_speaker
+
+
 def _transcript(doc: Document, turns, table: ActorTable, actor: str | None, actor_status: str) -> list[AttributedSpan]:
     out = []
     for turn in turns:
-        if turn.role in (QUESTION, PROCEDURAL):
-            span_actor, status = None, UNKNOWN
+        if turn.role == QUESTION or turn.asks or (turn.role == PROCEDURAL and (turn.speaker is None or turn.label is None
+                                                                               or turn.speaker.lower() in PROCEDURAL_LABELS)):
+            span_actor, status = None, UNKNOWN  # journalists, moderators, operators and time stamps speak for no actor
         else:
             official = _official_actor(table, turn.speaker) if turn.speaker_status != INFERRED else None
             span_actor, status = (official, INFERRED) if official else (actor, actor_status if actor else UNKNOWN)
         speaker_status = GIVEN if turn.speaker_status == INFERRED and doc.status("speaker") == GIVEN and turn.label is None \
             else turn.speaker_status
-        out.append(AttributedSpan(turn.start, turn.end, turn.role, turn.speaker, speaker_status, span_actor, status, turn.answers))
+        speaker = _fuller(turn.speaker, doc.speaker) if turn.role != QUESTION else turn.speaker
+        out.append(AttributedSpan(turn.start, turn.end, turn.role, speaker, speaker_status, span_actor, status, turn.answers))
     return out
 
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from corpus.chunking import paragraph_spans
 from corpus.documents import EXTRACTED, INFERRED, UNKNOWN
@@ -97,6 +97,7 @@ class TurnSpan:
     speaker_status: str  # extracted (named by the label), inferred (the document's speaker for `A:`), unknown
     label: str | None = None  # the label as written
     answers: int | None = None  # for an answer: the index (in the list) of the question it answers
+    asks: bool = False  # opened by a question's label (a journalist or audience speaks), whatever the role
 
 
 def _norm(label: str) -> str:
@@ -279,16 +280,15 @@ def read_turns(text: str, spokespeople=(), doc_speaker: str | None = None) -> li
                 current = None
             elif current is None:
                 last = speaking
-                push(TurnSpan(start, end, last.role, last.speaker, last.speaker_status, last.label, last.answers)
+                push(replace(last, start=start, end=end)
                      if last else TurnSpan(start, end, STATEMENT, doc_speaker, doc_status))
             else:
-                current = TurnSpan(current.start, end, current.role, current.speaker, current.speaker_status,
-                                   current.label, current.answers)
+                current = replace(current, end=end)
             continue
         if label.kind in ("question", "follow-up"):
             asker = _asker(label.text)
             role = PROCEDURAL if is_procedural(words) else QUESTION
-            push(TurnSpan(start, end, role, asker, EXTRACTED if asker else UNKNOWN, label.text))
+            push(TurnSpan(start, end, role, asker, EXTRACTED if asker else UNKNOWN, label.text, asks=True))
             if role == QUESTION:
                 open_question = len(turns)
             continue

@@ -11,7 +11,7 @@ from corpus.attribution import attribute
 from corpus.chunking import chunk
 from corpus.documents import RawDocument
 from corpus.prepare import prepare
-from corpus.roles import ANSWER, NARRATION, QUESTION, STATEMENT
+from corpus.roles import ANSWER, NARRATION, PROCEDURAL, QUESTION, STATEMENT
 from corpus.span_chunking import chunk_spans
 from tests.evalset_fixtures import NAMED_STYLE, QA_STYLE, SOURCE, SPOKESPERSON, STATEMENT as STATEMENT_TEXT, text
 
@@ -78,3 +78,16 @@ def test_named_style_outlets_are_the_askers(table):
     spans = attribute(doc, table)
     assert [(s.role, s.speaker) for s in spans][:3] == [(STATEMENT, SPOKESPERSON), (QUESTION, "Harbor Daily"), (ANSWER, SPOKESPERSON)]
     assert spans[2].speaker_status == "extracted"
+
+
+def test_white_house_officials_speak_for_the_united_states_journalists_and_moderators_for_none():
+    from tests.test_turns import WHITE_HOUSE
+
+    paragraphs = WHITE_HOUSE[:4] + ["MS. ARDEN: Thank you."] + WHITE_HOUSE[4:]
+    doc = _doc(text(paragraphs), source="The White House, Briefing Room", speaker="President Ostby", title="Call")
+    spans = attribute(doc)
+    rows = [(s.role, s.speaker, s.actor) for s in spans]
+    assert rows[2:6] == [(PROCEDURAL, "Moderator", None), (STATEMENT, "Ms. Arden", "United States"),
+                         (PROCEDURAL, "Ms. Arden", "United States"), (QUESTION, None, None)]
+    assert rows[-2] == (ANSWER, "President Ostby", "United States")  # THE PRESIDENT: in a document by President Ostby
+    assert rows[-1] == (PROCEDURAL, None, None)
