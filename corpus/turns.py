@@ -113,13 +113,34 @@ def _looks_like_name(label: str) -> bool:
     return all(w[0].isupper() or w[0].isdigit() or w.lower() in _CONNECTORS for w in words)
 
 
-def _is_caps(label: str) -> bool:
-    """An ALL-CAPS speaker label: two to six words (`MS. PSAKI`), or a role word (`MODERATOR`); a lone acronym
-    (`AFP`, `CNN`) is an outlet, not a speaker."""
+_TITLE_WORDS = {
+    "mr", "ms", "mrs", "dr", "the", "secretary", "acting", "administrator", "ambassador", "governor", "mayor", "senator",
+    "representative", "rep", "sen", "gov", "chair", "chairman", "chairwoman", "director", "president", "prime", "vice",
+    "senior", "administration", "surgeon", "general", "admiral", "advisor", "adviser", "assistant", "deputy", "chief",
+    "commissioner", "speaker", "leader", "king", "queen", "chancellor", "nsc", "white", "aide", "participant", "audience",
+    "moderator", "operator", "staff", "captain", "colonel", "lieutenant", "sergeant", "first", "official", "spokesperson",
+    "minister", "foreign", "crown", "emir", "sheikh", "sultan", "his", "her", "pope", "justice", "attorney", "solicitor",
+    "press", "congressman", "congresswoman", "councilmember", "lieutenant", "major", "officer", "special", "envoy",
+}
+_FUNCTION_WORDS = {"the", "of", "and", "to", "for", "on", "in", "a", "an", "our", "is", "are", "from", "with", "by", "at"}
+
+
+def _is_caps(label: str, press: bool = True) -> bool:
+    """An ALL-CAPS speaker label: two to six words opening with a title (`MS. PSAKI`, `THE PRESIDENT`,
+    `SECRETARY BLINKEN`), or a role word (`MODERATOR`); in a press event (one with questions) also a short name
+    without a title (`S. PSAKI`). A lone acronym (`AFP`, `CNN`) is an outlet, and a fact sheet's headings
+    (`PROMISE MADE:`, `MAKING AMERICA SAFE AGAIN:`) are no speakers."""
     norm = _norm(label)
     if not _CAPS.match(label) or norm in _NOT_NAMES or norm.split()[0] in ("end", "fact", "note"):
         return False
-    return 2 <= len(label.split()) <= 6 or norm in PROCEDURAL_LABELS | AUDIENCE_LABELS
+    if norm in PROCEDURAL_LABELS | AUDIENCE_LABELS:
+        return True
+    words = norm.replace(".", "").split()
+    if not 2 <= len(words) <= 6:
+        return False
+    if words[0] in _TITLE_WORDS and not (words[0] == "the" and words[1] not in _TITLE_WORDS):
+        return True
+    return press and len(words) <= 3 and not any(w.endswith("ing") or w in _FUNCTION_WORDS for w in words)
 
 
 @dataclass(frozen=True)
@@ -129,6 +150,7 @@ class LabelStyle:
     people: frozenset  # normalised names that label a speaker (the document's and the index's speakers)
     named: bool = False  # some paragraph starts with one of `people`: outlets' names label questions
     caps: bool = False  # at least two paragraphs start with an ALL-CAPS label
+    press: bool = False  # some paragraph is a question (`Q`, `Q:`): a press event
 
 
 def read_label(paragraph: str, style: LabelStyle) -> Label | None:
@@ -149,7 +171,7 @@ def read_label(paragraph: str, style: LabelStyle) -> Label | None:
         return Label("follow-up", label, match.end())
     if norm.endswith(REPORTER_ZH) or REPORTER_ZH + "问" in norm:
         return Label("question", label, match.end())
-    if style.caps and _is_caps(label):
+    if style.caps and _is_caps(label, style.press):
         if norm in PROCEDURAL_LABELS:
             return Label("procedural", label, match.end())
         if norm in AUDIENCE_LABELS:
@@ -165,9 +187,10 @@ def label_style(text: str, spans, spokespeople=()) -> LabelStyle:
     bare = LabelStyle(people)
     labels = [_LABEL.match(text[s:e]) for s, e in spans]
     named = any(m and _norm(m.group(1)) in people for m in labels)
-    caps_labels = [m.group(1).strip() for m in labels if m and _is_caps(m.group(1).strip())]
+    press = any((m and _norm(m.group(1)) in QUESTION_LABELS) or _WH_Q.match(text[s:e]) for m, (s, e) in zip(labels, spans))
+    caps_labels = [m.group(1).strip() for m in labels if m and _is_caps(m.group(1).strip(), press)]
     caps = len(caps_labels) >= 2 or any(_HONORIFIC.match(label) for label in caps_labels)
-    return LabelStyle(people, named, caps) if (named or caps) else bare
+    return LabelStyle(people, named, caps, press) if (named or caps) else bare
 
 
 def _asker(label: str) -> str | None:

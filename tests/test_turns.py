@@ -115,3 +115,16 @@ def test_speaker_names_from_caps_labels():
     assert speaker_name("MS. PSAKI") == "Ms. Psaki"
     assert speaker_name("THE PRESIDENT") == "The President"
     assert speaker_name("Geng Shuang") == "Geng Shuang"
+
+
+def test_fact_sheet_headings_in_capitals_are_not_speakers():
+    body = text(["The President signed an order on the Selva river today.",
+                 "PROMISE MADE: The President said he would restore the water quotas.",
+                 "PROTECTING OUR FARMERS: The order keeps the dry season quotas for farmers downstream.",
+                 "MAKING THE BASIN SAFE AGAIN: The order funds new levees."])
+    assert [(t.role, t.speaker, t.label) for t in read_turns(body, doc_speaker="President Ostby")] == [
+        (STATEMENT, "President Ostby", None)]
+    # the same short title-less name is a speaker in a press event
+    press = text(["Q Will the levees be built this year?", "S. ARDEN: Yes, the funds are in the order.",
+                  "S. ARDEN: And the work starts in May."])
+    assert [(t.role, t.speaker) for t in read_turns(press)] == [(QUESTION, None), (ANSWER, "S. Arden"), (ANSWER, "S. Arden")]
