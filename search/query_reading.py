@@ -8,6 +8,7 @@ official; several joined by "and" or commas):
 - ACTOR's position/view/stance/statement(s)/remarks/comments/response/reaction/attitude/policy (on|about|of|towards) TOPIC,
   and the same without 's ("US position on Taiwan"), and "the position of ACTOR on TOPIC"
 - statements/remarks by ACTOR (on|about) TOPIC
+- ACTOR may be a group of the actor's own: "Chinese officials", "the Russian government", "US diplomats"
 - Chinese: ACTOR 对/就/关于 TOPIC (问题) (的) 立场/看法/态度/表态/回应/评论; ACTOR 如何/怎么 看待/评价/回应 TOPIC
 
 Only the ACTOR slot is read as an actor: "What did the US say about China?" is said by the United States, about
@@ -42,6 +43,11 @@ _ZH = [
 ]
 
 
+# "Chinese officials", "the Russian government", "US diplomats": the actor is the adjective's
+_GROUP_TAIL = re.compile(r"\s+(?:officials?|government|leaders?|leadership|side|authorities|diplomats?|delegation|"
+                         r"spokespersons?|spokesm[ae]n|foreign ministry|ministry|administration|embassy)$", re.I)
+
+
 @dataclass(frozen=True)
 class Reading:
     literal_query: str  # the query as typed
@@ -71,7 +77,7 @@ def _actors(words: str, table: ActorTable) -> tuple[list[str], list[str]] | None
     actors, speakers = [], []
     for part in parts:
         part = part.strip()
-        actor = table.resolve(part)
+        actor = table.resolve(part) or table.resolve(_GROUP_TAIL.sub("", part))
         if actor is None:
             person = table.person_actor(re.sub(r"^(?:president|foreign minister|minister|premier|spokesperson)\s+", "", part, flags=re.I))
             if person is None:

@@ -23,6 +23,9 @@ def table():
     ("what did China and Russia say about NATO", ["China", "Russia"], "NATO"),
     ("中方对乌克兰问题的立场", ["China"], "乌克兰"),
     ("美方如何看待台湾问题？", ["United States"], "台湾问题"),
+    ("What did Chinese officials say about the South China Sea?", ["China"], "the South China Sea"),
+    ("the Russian government's position on grain exports", ["Russia"], "grain exports"),
+    ("Xi Jinping's view of Taiwan", ["China"], "Taiwan"),
 ])
 def test_questions_that_name_an_actor(table, query, said_by, topic):
     reading = read_query(query, table)
