@@ -2,11 +2,10 @@
 passage never runs across two speakers' turns, and each passage carries its span's speaker, role and actor."""
 from __future__ import annotations
 
-from dataclasses import replace
-
-from corpus.attribution import AttributedSpan
+from corpus.actors import ActorTable
+from corpus.attribution import AttributedSpan, attribute
 from corpus.chunking import ChunkOptions, TokenCounter, chunk, whitespace_tokens
-from corpus.documents import Passage
+from corpus.documents import Document, Passage
 
 
 def chunk_spans(text: str, spans: list[AttributedSpan], count: TokenCounter = whitespace_tokens,
@@ -26,4 +25,10 @@ def chunk_spans(text: str, spans: list[AttributedSpan], count: TokenCounter = wh
                 role=span.role, actor=span.actor, actor_status=span.actor_status,
                 answers=first_of_span[span.answers] if question else None,
                 question_span=(question.start, question.end) if question else None))
-    return [replace(p) for p in out]
+    return out
+
+
+def attributed_passages(doc: Document, count: TokenCounter = whitespace_tokens, options: ChunkOptions = ChunkOptions(),
+                        table: ActorTable | None = None, spokespeople=(), given_actor: str | None = None) -> list[Passage]:
+    """The one call for ingest: `doc`'s passages, chunked within its attributed spans and annotated with them."""
+    return chunk_spans(doc.text, attribute(doc, table, spokespeople, given_actor), count, options)

@@ -91,3 +91,11 @@ def test_white_house_officials_speak_for_the_united_states_journalists_and_moder
                          (PROCEDURAL, "Ms. Arden", "United States"), (QUESTION, None, None)]
     assert rows[-2] == (ANSWER, "President Ostby", "United States")  # THE PRESIDENT: in a document by President Ostby
     assert rows[-1] == (PROCEDURAL, None, None)
+
+
+def test_attributed_passages_is_chunk_spans_of_attribute(table):
+    from corpus.span_chunking import attributed_passages
+
+    doc = _doc(text(QA_STYLE), source=SOURCE, speaker=SPOKESPERSON, title="Press conference")
+    assert attributed_passages(doc, table=table) == chunk_spans(doc.text, attribute(doc, table))
+    assert attributed_passages(doc, table=table)[1].role == QUESTION
