@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from corpus.actors import ActorTable, load_actors
 from corpus.documents import GIVEN, INFERRED, UNKNOWN, Document
 from corpus.reported_speech import read_reported_speech
-from corpus.roles import ANSWER, NARRATION, PROCEDURAL, QUESTION, STATEMENT
+from corpus.roles import NARRATION, PROCEDURAL, QUESTION, STATEMENT
 from corpus.turns import PROCEDURAL_LABELS, read_turns
 
 
@@ -113,5 +113,3 @@ def attribute(doc: Document, table: ActorTable | None = None, spokespeople=(), g
         return [AttributedSpan(turns[0].start, turns[0].end, STATEMENT, doc.speaker, speaker_status, actor, actor_status)]
     return _news(doc, table, actor)
 
-
-__all__ = ["ANSWER", "AttributedSpan", "attribute", "document_actor"]

@@ -149,7 +149,7 @@ class LabelStyle:
 
     people: frozenset  # normalised names that label a speaker (the document's and the index's speakers)
     named: bool = False  # some paragraph starts with one of `people`: outlets' names label questions
-    caps: bool = False  # at least two paragraphs start with an ALL-CAPS label
+    caps: bool = False  # two paragraphs start with an ALL-CAPS label, or one with an honorific (MS. X:)
     press: bool = False  # some paragraph is a question (`Q`, `Q:`): a press event
 
 

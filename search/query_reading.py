@@ -19,7 +19,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from corpus.actors import ActorTable, load_actors, resolve_said_by  # noqa: F401  (resolve_said_by re-exported)
+from corpus.actors import ActorTable, load_actors, resolve_said_by
+
+__all__ = ["Reading", "read_query", "resolve_said_by"]  # resolve_said_by: for an explicit said-by list
 
 _NOUNS = r"(?:position|positions|view|views|stance|stand|statement|statements|remarks|comments|response|reaction|attitude|policy|line|message|take)"
 _PREP = r"(?:about|on|regarding|concerning|of|towards|toward|over|to)"
