@@ -62,12 +62,16 @@ TITLES = {"president", "president-elect", "vice", "premier", "minister", "foreig
           "chief", "executive", "commissioner", "high", "assistant", "under", "senior", "official", "spokesperson's",
           "ministry", "affairs", "department", "office", "embassy", "house", "white", "council", "federal", "counterpart",
           "his", "her", "its", "their", "sir", "madam", "lady", "first", "press", "information", "people's",
-          "congress", "party", "committee", "central", "standing", "politburo", "member"}
+          "congress", "party", "committee", "central", "standing", "politburo", "member", "presidents", "ministers",
+          "leaders", "officials", "spokespersons", "heads", "sides", "governments", "delegations"}
 _CONNECT = {"of", "the", "to", "and", "for", "'s", "\u2019s", "at", "in", "on"}
 _CAP_RUN = re.compile(r"((?:[A-Z][\w'\u2019.\-]*|of|the|to|and|for|at|in)(?:\s+(?:[A-Z][\w'\u2019.\-]*|of|the|to|and|for|at|in))*)\s*$")
 _SUBJECT = re.compile(r"\s*((?:[A-Z][\w'\u2019.\-]*)(?:\s+(?:[A-Z][\w'\u2019.\-]*|of|the|to|and|for))*)(?=\s+[a-z])")
 _DESCRIPTION = re.compile(r"\b([Tt]he\s+(?:[\w.\-'\u2019]+\s+){0,3}?[\w\-]+)\s*$")
 _QUOTES = {"\u201c": "\u201d", "\u2018": "\u2019", '"': '"'}
+_SUFFIXES = {"Jr", "Jr.", "Sr", "Sr.", "II", "III", "IV"}
+_NOT_SOURCES = {"as", "with", "it", "i", "we", "you", "this", "that", "these", "those", "there", "here", "which", "who",
+                "what", "also", "both", "all", "some", "many", "each", "one", "our", "my", "if", "when", "while", "in"}
 MAX_TAIL_WORDS = 7
 WINDOW = 160  # characters before a cue searched for its source  # an attribution tail sentence: `Zhang Yesui added.`
 
@@ -156,6 +160,8 @@ def _source_before(masked: str) -> _Source | None:
     for cue in _CUE.finditer(masked):
         left = masked[max(0, cue.start() - WINDOW) : cue.start()].rstrip()  # a source sits just before its cue
         left = _ADVERBS.sub("", left)
+        if re.match(r"\s+by\b", masked[cue.end() :]) or re.search(r"\b(?:as|[Aa]s|was|were|been|is|are)$", left):
+            continue  # `announced by ...`, `As noted in ...`, `was said`: no source before the cue
         if re.search(r"\b(?:and|but)$", left):  # `Trump thanked Xi ... and said`: the sentence's subject
             subject = _SUBJECT.match(masked) or re.match(r"\s*(he|she|they)\b", masked, re.I)
             if subject:
@@ -201,11 +207,25 @@ def _source_after(masked: str) -> _Source | None:
     return None
 
 
+def _coordinated(words: str, table: ActorTable) -> bool:
+    """Two or more sources joined by `and`, each ending in a name or an actor (not `State Councilor and Foreign
+    Minister Wang Yi`, whose first part ends in a title)."""
+    parts = re.split(r"\s+and\s+|\s*&\s*", words)
+    complete = 0
+    for part in parts:
+        last = part.strip().split()[-1].strip(",.") if part.strip() else ""
+        if last[:1].isupper() and (last.lower() not in TITLES or table.resolve(part.strip())):
+            complete += 1
+    return complete >= 2
+
+
 class _Resolver:
     """Turns sources into (speaker, actor) with what they refer back to, in reading order."""
 
-    def __init__(self, table: ActorTable, home_actor: str | None):
+    def __init__(self, table: ActorTable, home_actor: str | None, text: str = ""):
         self.table, self.home = table, home_actor
+        # officials of the table named in full somewhere in the report: their surnames alone may refer to them
+        self.mentioned = {p: a for p, a in table.people.items() if " " in p and p in text}
         self.people: list[tuple[str, str | None]] = []  # persons named so far, last last
         self.bodies: list[tuple[str, str | None]] = []  # institutions and documents named so far
 
@@ -225,20 +245,30 @@ class _Resolver:
         return None
 
     def _name(self, words: str) -> str | None:
-        tokens = words.replace("\u2019s", "").replace("'s", "").split()
+        """The person's name at the end of a source (`Chinese Ambassador to the US Xie Feng` -> `Xie Feng`); None for
+        no name, a part of an institution's name (`Department of Energy`) or a word that names nobody (`As`, `We`)."""
+        tokens = [t for t in words.replace("\u2019s", "").replace("'s", "").split() if t.strip(",.") not in _SUFFIXES]
         name: list[str] = []
-        for token in reversed(tokens):
-            bare = token.strip(",.")
+        for i in range(len(tokens) - 1, -1, -1):
+            bare = tokens[i].strip(",.")
             if not bare[:1].isupper() or bare.lower() in TITLES or bare.lower() in _CONNECT or self.table.resolve(bare):
+                if name and bare.lower() in ("of", "for", "on", "at", "in"):
+                    return None
                 break
             name.insert(0, bare)
-        return " ".join(name) if name else None
+        name = [w for w in name if not re.fullmatch(r"[A-Z]\.?", w)] or name  # `Donald J. Trump` -> `Donald Trump`
+        if not name or name[0].lower() in _NOT_SOURCES:
+            return None
+        return " ".join(name)
 
-    def _known_person(self, surname: str) -> tuple[str, str | None] | None:
+    def _known_person(self, surname: str, titled: bool) -> tuple[str, str | None] | None:
+        """A speaker named before whose name holds `surname`; else an official of the table named in full in the
+        report, or, after a title (`President Trump`, `Mr. Sullivan`), any official of the table with that surname."""
         for person, actor in reversed(self.people):
             if surname in person.split() or person == surname:
                 return person, actor
-        hits = {p: a for p, a in self.table.people.items() if surname in p.split()}
+        pool = self.table.people if titled else self.mentioned
+        hits = {p: a for p, a in pool.items() if surname in p.split()}
         return next(iter(hits.items())) if len(hits) == 1 else None
 
     def resolve(self, source: _Source) -> tuple[str | None, str, str | None, str]:
@@ -251,6 +281,8 @@ class _Resolver:
             return (*self.people[-1][:1], INFERRED, self.people[-1][1], "pronoun") if self.people else (None, UNKNOWN, None, "pronoun")
         if lower.split()[-1] in _GROUPS:
             return words, EXTRACTED, self._actor_in(words), "group"
+        if _coordinated(words, self.table):
+            return None, UNKNOWN, None, "none"  # `Kenya and the United States announced`: more than one source
         whole = self.table.resolve(words)
         if whole:
             return words, EXTRACTED, whole, "actor"
@@ -273,7 +305,8 @@ class _Resolver:
             return None, UNKNOWN, None, "none"
         descriptor = words[: words.rfind(name)] + " " + source.appositive if name in words else source.appositive
         actor = self.table.person_actor(name) or self._actor_in(descriptor)
-        known = None if " " in name and actor else self._known_person(name.split()[-1] if len(name.split()) == 1 else name)
+        titled = any(w.strip(",.").lower() in TITLES for w in words[: words.rfind(name.split()[0])].split()[-2:]) if name in words else False
+        known = None if " " in name and actor else self._known_person(name.split()[-1] if len(name.split()) == 1 else name, titled)
         if known and (len(name.split()) == 1 or known[0] == name):
             name, actor = known[0], actor or known[1]
         self.people.append((name, actor))
@@ -286,7 +319,7 @@ def _home_actor(sources: list[tuple[str | None, str | None, str]]) -> str | None
 
 
 def _read(text: str, table: ActorTable, home: str | None) -> list[ReportedSpan]:
-    resolver = _Resolver(table, home)
+    resolver = _Resolver(table, home, text)
     out: list[ReportedSpan] = []
     for ps, pe in paragraph_spans(text):
         previous: ReportedSpan | None = None

@@ -103,3 +103,19 @@ def test_odd_input_never_raises_and_covers_only_the_text(table, body):
     spans = read_reported_speech(body, table)
     assert all(0 <= s.start < s.end <= len(body) for s in spans)
     assert all(s.role in (STATEMENT, QUOTE, NARRATION) for s in spans)
+
+
+def test_no_source_is_made_up_from_passives_lists_institution_names_or_unnamed_surnames(table):
+    rows = _read(table, [
+        "The quotas announced by the commission last year stay in force.",
+        "As noted in the joint statement, the river is shared.",
+        "Ostravia and Valdoria announced a joint patrol of the strait.",
+        "The Department of Water announced new quotas.",
+        "The two Presidents emphasized the need for calm.",
+        "Rell said the patrol would start in May.",  # a surname of the table's official, not named in full here
+    ])
+    assert [(r[1], r[2], r[3]) for r in rows] == [(NARRATION, None, None)] * 5 + [(STATEMENT, "Rell", None)]
+    rows = _read(table, ["Minister Rell said the patrol would start in May.",  # a title: the table's official
+                         "Tomas Rell and Ivo Brenn met in Tarn City.", "Rell added that the talks went well."])
+    assert [(r[1], r[2], r[3]) for r in rows] == [
+        (STATEMENT, "Tomas Rell", "Ostravia"), (NARRATION, None, None), (STATEMENT, "Tomas Rell", "Ostravia")]
