@@ -71,7 +71,9 @@ _DESCRIPTION = re.compile(r"\b([Tt]he\s+(?:[\w.\-'\u2019]+\s+){0,3}?[\w\-]+)\s*$
 _QUOTES = {"\u201c": "\u201d", "\u2018": "\u2019", '"': '"'}
 _SUFFIXES = {"Jr", "Jr.", "Sr", "Sr.", "II", "III", "IV"}
 _NOT_SOURCES = {"as", "with", "it", "i", "we", "you", "this", "that", "these", "those", "there", "here", "which", "who",
-                "what", "also", "both", "all", "some", "many", "each", "one", "our", "my", "if", "when", "while", "in"}
+                "what", "also", "both", "all", "some", "many", "each", "one", "our", "my", "if", "when", "while", "in",
+                "background", "note", "summary", "update", "context", "highlights", "excerpt", "subject", "re", "question",
+                "answer", "q", "a", "quote", "read", "watch", "see", "photo", "video", "source", "title", "theme"}
 MAX_TAIL_WORDS = 7
 WINDOW = 160  # characters before a cue searched for its source  # an attribution tail sentence: `Zhang Yesui added.`
 
@@ -219,6 +221,12 @@ def _coordinated(words: str, table: ActorTable) -> bool:
     return complete >= 2
 
 
+def _source_with_colon(masked: str) -> _Source | None:
+    """`Rep. Lois Frankel: "..."` (a press release's list of quotes): the words before a colon that opens a quotation."""
+    m = re.match(r"\s*(?:[-\u2022*]\s*)?((?:[A-Z][\w'\u2019.\-]*)(?:\s+(?:[A-Z][\w'\u2019.\-]*|of|the|and|for)){0,7})\s*:\s*[\u201c\"]", masked)
+    return _Source(m.group(1).strip()) if m else None
+
+
 class _Resolver:
     """Turns sources into (speaker, actor) with what they refer back to, in reading order."""
 
@@ -325,7 +333,7 @@ def _read(text: str, table: ActorTable, home: str | None) -> list[ReportedSpan]:
         previous: ReportedSpan | None = None
         for s, e in units(text, ps, pe):
             masked, quoted = _mask_quotes(text[s:e])
-            source = _source_before(masked) or _source_after(masked)
+            source = _source_before(masked) or _source_after(masked) or _source_with_colon(masked)
             share = quoted / max(1, len(_SPACES.sub("", masked)))
             opens_quote = masked.lstrip()[:1] in "\u201c\"\u2018"
             role = QUOTE if share >= 0.5 or (opens_quote and quoted) else STATEMENT

@@ -119,3 +119,9 @@ def test_no_source_is_made_up_from_passives_lists_institution_names_or_unnamed_s
                          "Tomas Rell and Ivo Brenn met in Tarn City.", "Rell added that the talks went well."])
     assert [(r[1], r[2], r[3]) for r in rows] == [
         (STATEMENT, "Tomas Rell", "Ostravia"), (NARRATION, None, None), (STATEMENT, "Tomas Rell", "Ostravia")]
+
+
+def test_a_name_and_a_colon_before_a_quotation(table):
+    rows = _read(table, ['Foreign Minister Tomas Rell: "The patrol protects fishermen of both countries."',
+                         'Background: "quotas" are set each spring.'])
+    assert [(r[1], r[2], r[3]) for r in rows] == [(QUOTE, "Tomas Rell", "Ostravia"), (NARRATION, None, None)]
