@@ -6,7 +6,8 @@ unlabelled paragraphs continue the turn before them. What counts as a label, in 
 - role words followed by a colon: `Q:` / `A:` (also `Question`, `Answer`, `Follow-up`, `Journalist`, `Reporter`);
   the White House's `Q` without a colon (`Q  Thank you, Jen.`);
 - Chinese `问：` / `答：` / `追问：`, a reporter's label (`路透社记者：`, an outlet then 记者 "reporter";
-  `会后有记者问及：` "after the briefing a reporter asked"), and the spokesperson's name (`赵立坚：`);
+  `会后有记者问及：` "after the briefing a reporter asked"), and the spokesperson's name (`赵立坚：`, or reported,
+  `耿爽表示，…`); an unlabelled paragraph after a question ending in `？` is the answer;
 - a name from the document's speaker list (`Geng Shuang:`, the MFA spokesperson); then, in such a transcript only,
   an outlet's name (`Reuters:`): one to six capitalised words;
 - ALL-CAPS names, in a transcript with at least two of them or one with an honorific (`MS. PSAKI:`,
@@ -51,6 +52,17 @@ _NOT_NAMES = {
     "fact sheet", "end", "source", "sources", "photo", "video", "watch", "read", "related", "see",
 }
 _HONORIFIC = re.compile(r"^(?:MR|MS|MRS|DR)\.\s|^THE (?:PRESIDENT|VICE PRESIDENT|FIRST LADY|SECRETARY)\b|^SECRETARY\s")
+_ZH_REPORTED = re.compile(r"^\s*([\u4e00-\u9fff\u00b7]{2,6}?)(?:表示|说|指出|强调|回答|介绍)[，,：:]")
+_ZH_QUESTION_END = ("\uff1f", "?")
+
+
+def _implicit_answer(question: str, paragraph: str) -> bool:
+    """In a Chinese transcript, an unlabelled paragraph after a question that ends with its question mark is the
+    answer (`追问：…？` then the spokesperson's reply with no `答：`)."""
+    return question.rstrip().endswith(_ZH_QUESTION_END) and bool(re.search(r"[\u4e00-\u9fff]", paragraph[:20])) \
+        and not paragraph.rstrip().endswith(_ZH_QUESTION_END)
+
+
 _CAPS = re.compile(r"^[A-Z\u00c0-\u00de][A-Z\u00c0-\u00de.'\u2019\- ]*[A-Z\u00c0-\u00de.]$")
 _LOGISTICS = re.compile(r"^\s*(?:END\b.*|\d{1,2}:\d{2}\s*[AP]\.?M\.?.*|#{2,}|\*{3,}|via teleconference|\(inaudible\)\.?)\s*$", re.I)
 _PROCEDURAL_TEXT = re.compile(
@@ -156,6 +168,9 @@ class LabelStyle:
 def read_label(paragraph: str, style: LabelStyle) -> Label | None:
     """The speaker label that opens `paragraph`, or None (see the module's rules)."""
     match = _LABEL.match(paragraph)
+    reported = _ZH_REPORTED.match(paragraph)
+    if reported and _norm(reported.group(1)) in style.people:
+        return Label("speaker", reported.group(1), 0)  # 耿爽表示，…: the spokesperson's answer, reported after the briefing
     if not match:
         q = _WH_Q.match(paragraph)
         return Label("question", "Q", q.end()) if q else None
@@ -252,6 +267,8 @@ def find_turns(text: str, spokespeople=()) -> TurnScan:
         elif role == "procedural":
             close()
             state = None
+        elif state == "question" and _implicit_answer(text[question[-1][0] : question[-1][1]], text[start:end]):
+            state, answer = "answer", [(start, end)]
         elif state == "question":
             question.append((start, end, 0))
         elif state == "answer" and not _LOGISTICS.match(text[start:end]):
@@ -305,6 +322,8 @@ def read_turns(text: str, spokespeople=(), doc_speaker: str | None = None) -> li
                 last = speaking
                 push(replace(last, start=start, end=end)
                      if last else TurnSpan(start, end, STATEMENT, doc_speaker, doc_status))
+            elif current.role == QUESTION and _implicit_answer(text[current.start : current.end], words):
+                push(TurnSpan(start, end, ANSWER, doc_speaker, doc_status, None, open_question))
             else:
                 current = replace(current, end=end)
             continue

@@ -128,3 +128,16 @@ def test_fact_sheet_headings_in_capitals_are_not_speakers():
     press = text(["Q Will the levees be built this year?", "S. ARDEN: Yes, the funds are in the order.",
                   "S. ARDEN: And the work starts in May."])
     assert [(t.role, t.speaker) for t in read_turns(press)] == [(QUESTION, None), (ANSWER, "S. Arden"), (ANSWER, "S. Arden")]
+
+
+def test_chinese_reported_answers_and_follow_ups_answered_without_a_label():
+    body = text(["会后有记者问及：瓦尔多利亚是否会重返谈判？", "林雅表示，我们欢迎瓦尔多利亚重返谈判桌。",
+                 "追问：谈判何时恢复？", "目前还没有确定的日期。我们会及时发布消息。", "问：配额会减少吗？", "答：不会。"])
+    turns = read_turns(body, ["林雅"], doc_speaker="林雅")
+    assert [(t.role, t.speaker, t.answers) for t in turns] == [
+        (QUESTION, None, None), (ANSWER, "林雅", 0), (QUESTION, None, None), (ANSWER, "林雅", 2), (QUESTION, None, None),
+        (ANSWER, "林雅", 4)]
+    scan = find_turns(body, ["林雅"])
+    assert [(t.kind, t.question) for t in scan.turns] == [
+        ("question", "瓦尔多利亚是否会重返谈判？"), ("follow-up", "谈判何时恢复？"), ("question", "配额会减少吗？")]
+    assert sum(scan.dropped.values()) == 0
