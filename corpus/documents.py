@@ -61,3 +61,13 @@ class Passage:
     char_end: int
     text: str
     n_tokens: int
+    # Who speaks in the passage (corpus.attribution); None where not attributed. Each *_status is given,
+    # extracted, inferred or unknown. `answers` is the ordinal of the first passage of the question an answer
+    # passage answers, `question_span` that question's characters.
+    speaker: str | None = None
+    speaker_status: str | None = None
+    role: str | None = None
+    actor: str | None = None
+    actor_status: str | None = None
+    answers: int | None = None
+    question_span: tuple[int, int] | None = None
