@@ -17,6 +17,8 @@ from pathlib import Path
 
 from corpus.documents import METADATA_FIELDS, RawDocument
 from corpus.errors import FieldMappingError, InputProblem
+from corpus.html_reader import HTML_SUFFIXES, read_html
+from corpus.pdf_reader import PDF_SUFFIXES, read_pdf
 
 TEXT_SUFFIXES = (".txt", ".md")
 RECORD_SUFFIXES = (".jsonl", ".jsonl.gz", ".csv")
@@ -102,8 +104,10 @@ def read_inputs(paths: Iterable[str | Path], options: ReadOptions = ReadOptions(
             yield from _read_jsonl(file, options)
         elif suffix == ".csv":
             yield from _read_csv(file, options)
+        elif suffix in HTML_SUFFIXES + PDF_SUFFIXES:
+            yield (read_html if suffix in HTML_SUFFIXES else read_pdf)(file, root, options)
         else:
-            yield InputProblem(str(file), f"unsupported file type {suffix or '(none)'!r}; dipsearch reads .txt .md .jsonl .jsonl.gz .csv")
+            yield InputProblem(str(file), f"unsupported file type {suffix or '(none)'!r}; dipsearch reads .txt .md .jsonl .jsonl.gz .csv .html .htm .pdf")
 
 
 # ---------------------------------------------------------------- plain text files
