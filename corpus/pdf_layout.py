@@ -30,20 +30,25 @@ def is_page_number(line: str) -> bool:
     return bool(_PAGE_NUMBER.fullmatch(line.strip()))
 
 
-def _edges(lines: list[str]) -> list[int]:
+def _edges(lines: list[str]) -> dict[int, int]:
+    """{line index: position} for the first and last EDGE_LINES filled lines of a page; the position
+    counts from the top (0, 1, 2) or from the bottom (-1, -2, -3), where a running line keeps its place."""
     filled = [i for i, line in enumerate(lines) if line.strip()]
-    return sorted(set(filled[:EDGE_LINES] + filled[-EDGE_LINES:]))
+    edges = {i: -n for n, i in enumerate(reversed(filled[-EDGE_LINES:]), start=1)}
+    edges.update({i: n for n, i in enumerate(filled[:EDGE_LINES])})
+    return edges
 
 
-def running_lines(pages: list[list[str]]) -> set[str]:
-    """Keys of the lines that stand at the top or bottom of most pages: running headers and footers."""
+def running_lines(pages: list[list[str]]) -> set[tuple[int, str]]:
+    """(position, key) of the lines that stand at the same place at the top or bottom of most pages:
+    running headers and footers."""
     if len(pages) < 2:
         return set()
-    counts: Counter[str] = Counter()
+    counts: Counter[tuple[int, str]] = Counter()
     for lines in pages:
-        counts.update({_key(lines[i]) for i in _edges(lines)})
+        counts.update({(pos, _key(lines[i])) for i, pos in _edges(lines).items()})
     needed = max(2, math.ceil(REPEATED_SHARE * len(pages)))
-    return {key for key, n in counts.items() if n >= needed and key.strip("# ")}
+    return {place for place, n in counts.items() if n >= needed and place[1].strip("# ")}
 
 
 def strip_page_furniture(pages: list[list[str]]) -> list[list[str]]:
@@ -51,9 +56,9 @@ def strip_page_furniture(pages: list[list[str]]) -> list[list[str]]:
     running = running_lines(pages)
     out = []
     for lines in pages:
-        edges = set(_edges(lines))
+        edges = _edges(lines)
         out.append([
-            "" if i in edges and (_key(line) in running or is_page_number(line)) else line
+            "" if i in edges and ((edges[i], _key(line)) in running or is_page_number(line)) else line
             for i, line in enumerate(lines)
         ])
     return out
