@@ -157,6 +157,16 @@ def date_range(value: str) -> tuple[str, str, str]:
         raise ValueError(f"{value!r} is not a stored date (YYYY, YYYY-MM or YYYY-MM-DD)") from exc
 
 
+def date_within(value: str, since: str | None, until: str | None, include_imprecise: bool = False) -> bool:
+    """Whether the stored date `value` is inside the bounds `since`..`until` (ISO days, inclusive; None
+    is open). A date is inside when every day it covers is; a year or month that only overlaps the
+    bounds ('1988' for 1988-06-01..1988-12-31) is inside only with `include_imprecise`."""
+    first, last, _ = date_range(value)
+    if (since is None or first >= since) and (until is None or last <= until):
+        return True
+    return include_imprecise and (since is None or last >= since) and (until is None or first <= until)
+
+
 def year_in_title(title: str | None) -> int | None:
     """The year a title states in parentheses, as in 'General Debate, session 60 (2005): ...'; None if none
     or if it names two different years."""

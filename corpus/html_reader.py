@@ -51,9 +51,11 @@ def _only_menu_text(body: str, tree) -> bool:
 
 def read_html(file: Path, root: Path, options: "ReadOptions") -> RawDocument | InputProblem:
     """One document from the saved page `file`, or the problem that stops it."""
-    import trafilatura
-
     origin = str(file)
+    try:
+        import trafilatura
+    except ImportError:
+        return InputProblem(origin, "reading .html needs trafilatura, a dependency of dipsearch; reinstall it (pip install -e .)")
     data = read_limited(file, options.max_doc_bytes)
     if isinstance(data, InputProblem):
         return data

@@ -84,6 +84,8 @@ def read_pdf(file: Path, root: Path, options: "ReadOptions") -> RawDocument | In
         return InputProblem(origin, "not a PDF (no %PDF- header); skipped")
     try:
         pages, info, notices = _pages_and_info(data)
+    except ImportError:
+        return InputProblem(origin, "reading .pdf needs pypdf, a dependency of dipsearch; reinstall it (pip install -e .)")
     except _PdfProblem as exc:
         return InputProblem(origin, str(exc))
     text = rebuild_text(pages)

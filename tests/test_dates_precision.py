@@ -102,3 +102,48 @@ def test_un_general_debate_sample_ingests_with_year_dates_both_ways():
         assert (f.date_status, f.date_precision) == ("given", "year"), f.doc_id
         assert t.date == f.date and t.date in t.title
     assert sum(1 for d in by_title if d.date >= "2000") > 50  # what --since 2000 has to find
+
+
+# ------------------------------------------------------------------ what the date filter needs
+
+from corpus.dates import date_within  # noqa: E402
+
+BOUNDS = [("1988-06-01", "1988-12-31"), ("1988-01-01", "1988-12-31"), ("1988-09-01", "1988-09-30"), ("1989-01-01", None),
+          (None, "1987-12-31"), ("1988-09-23", "1988-09-23"), (None, None), ("1988-02-29", "1988-03-31")]
+STORED = ["1988", "1988-09", "1988-02", "1988-09-23", "1987-12-31", "1989"]
+
+
+@pytest.mark.parametrize("value, since, until, strict, loose", [
+    ("1988", "1988-06-01", "1988-12-31", False, True),  # the case: a year only overlaps June..December
+    ("1988", "1988-01-01", "1988-12-31", True, True),  # --since 1988 --until 1988
+    ("1988-09", "1988-06-01", "1988-12-31", True, True),
+    ("1988-09", "1988-09-15", None, False, True),
+    ("1988-09-23", "1988-06-01", "1988-12-31", True, True),
+    ("1988-09-23", "1988-10-01", None, False, False),
+    ("1988", "1989-01-01", None, False, False),
+    ("1988", None, None, True, True),
+])
+def test_date_within(value, since, until, strict, loose):
+    assert date_within(value, since, until) is strict
+    assert date_within(value, since, until, include_imprecise=True) is loose
+
+
+# The same rule in SQLite, for index/filter_sql.py: first and last day of documents.date at its precision.
+FIRST_DAY = "CASE length(d.date) WHEN 4 THEN d.date || '-01-01' WHEN 7 THEN d.date || '-01' ELSE d.date END"
+LAST_DAY = "CASE length(d.date) WHEN 4 THEN d.date || '-12-31' WHEN 7 THEN date(d.date || '-01', '+1 month', '-1 day') ELSE d.date END"
+
+
+def test_the_rule_in_sql_agrees_with_date_within():
+    import sqlite3
+
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE documents(date TEXT)")
+    conn.executemany("INSERT INTO documents VALUES (?)", [(v,) for v in STORED])
+    for since, until in BOUNDS:
+        lo, hi = since or "0000-01-01", until or "9999-12-31"
+        strict = {r[0] for r in conn.execute(f"SELECT d.date FROM documents d WHERE ({FIRST_DAY}) >= ? AND ({LAST_DAY}) <= ?", (lo, hi))}
+        loose = {r[0] for r in conn.execute(f"SELECT d.date FROM documents d WHERE ({LAST_DAY}) >= ? AND ({FIRST_DAY}) <= ?", (lo, hi))}
+        assert strict == {v for v in STORED if date_within(v, since, until)}, (since, until)
+        assert loose == {v for v in STORED if date_within(v, since, until, include_imprecise=True)}, (since, until)
+        for v in STORED:
+            assert conn.execute(f"SELECT {FIRST_DAY}, {LAST_DAY} FROM documents d WHERE d.date = ?", (v,)).fetchone() == date_range(v)[:2]
