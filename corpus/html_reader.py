@@ -6,10 +6,12 @@ a web page (binary data), or a page with no body text.
 """
 from __future__ import annotations
 
+import re
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from corpus.dates import parse_given_date
 from corpus.documents import EXTRACTED, RawDocument
 from corpus.errors import InputProblem
 from corpus.file_input import document_id, gathered_log, read_limited
@@ -37,6 +39,26 @@ def _binary_reason(data: bytes) -> str | None:
     if "<" not in text:
         return "no HTML markup in it, not a web page; skipped (name it .txt to index it as text)"
     return None
+
+
+_JSON_LD_DATE = re.compile(r'"date(?:Published|Created)"\s*:\s*"([^"]{4,40})"')
+
+
+def _stated_date(tree, found: str) -> str:
+    """`found` (a day, from the extractor) at the precision the page states it: a page whose markup
+    says only "2005-09" gets "2005-09", not the first of the month the extractor fills in."""
+    stated = [el.get("datetime", "") for el in tree.iter("time")]
+    for el in tree.iter("meta"):
+        names = " ".join(el.get(a, "") for a in ("name", "property", "itemprop")).lower()
+        if any(word in names for word in ("date", "time", "published", "issued")):
+            stated.append(el.get("content", ""))
+    for script in tree.xpath("//script[@type='application/ld+json']/text()"):
+        stated += _JSON_LD_DATE.findall(str(script))
+    parsed = {parse_given_date(value) for value in stated if value}
+    if found in parsed:
+        return found
+    coarser = sorted((p for p in parsed if p and len(p) < len(found) and found.startswith(p)), key=len, reverse=True)
+    return coarser[0] if coarser else found
 
 
 _MENU_TEXT = "//a//text() | //nav//text() | //header//text() | //footer//text() | //button//text() | //option//text()"
@@ -84,6 +106,8 @@ def read_html(file: Path, root: Path, options: "ReadOptions") -> RawDocument | I
         value = getattr(page, theirs, None)
         if isinstance(value, str) and value.strip():
             given[ours], provenance[ours] = " ".join(value.split()), EXTRACTED
+    if "date" in given:
+        given["date"] = _stated_date(tree, given["date"])
     if lang:
         given["lang"], provenance["lang"] = lang.split("-")[0].lower(), EXTRACTED
     meta = {"format": "html"}

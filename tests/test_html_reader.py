@@ -97,3 +97,14 @@ def test_a_folder_of_pages_reads_the_good_ones_and_gives_one_line_for_each_bad_o
     assert sorted(i.doc_id for i in items if isinstance(i, RawDocument)) == ["river", "talks"]
     assert sorted((i.origin.rsplit("/", 1)[1], i.reason.split(",")[0]) for i in items if isinstance(i, InputProblem)) == [
         ("menu.html", "no body text in the page (only navigation"), ("photo.html", "binary data (NUL bytes)")]
+
+
+@pytest.mark.parametrize("meta, date", [
+    ('<meta name="date" content="2005-09">', "2005-09"),  # the extractor says 2005-09-01; the page says a month
+    ('<meta property="article:published_time" content="2005-09-17T10:00:00Z">', "2005-09-17"),
+])
+def test_page_dates_keep_the_precision_the_page_states(tmp_path, meta, date):
+    page = fx.time_only_page().replace("<html><body>", f"<html><head>{meta}</head><body>").replace(
+        '<p>Published <time datetime="2021-06-03">3 June</time></p>', "")
+    doc = prepare(_read(_write(tmp_path, "p.html", page)))
+    assert (doc.date, doc.status("date")) == (date, "extracted")
