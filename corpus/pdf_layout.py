@@ -31,11 +31,21 @@ def is_page_number(line: str) -> bool:
 
 
 def _edges(lines: list[str]) -> dict[int, int]:
-    """{line index: position} for the first and last EDGE_LINES filled lines of a page; the position
-    counts from the top (0, 1, 2) or from the bottom (-1, -2, -3), where a running line keeps its place."""
+    """{line index: position} for the lines that can be running headers or footers: among the first
+    and last EDGE_LINES filled lines of a page, those whose block (the run of lines between blank
+    lines) lies wholly at that edge; never the end of a paragraph that flows into the page. The
+    position counts from the top (0, 1, 2) or from the bottom (-1, -2, -3), where a running line keeps its place."""
     filled = [i for i, line in enumerate(lines) if line.strip()]
     edges = {i: -n for n, i in enumerate(reversed(filled[-EDGE_LINES:]), start=1)}
     edges.update({i: n for n, i in enumerate(filled[:EDGE_LINES])})
+    block: list[int] = []
+    for i in filled + [len(lines) + 1]:
+        if block and i != block[-1] + 1:
+            if not all(j in edges for j in block):
+                for j in block:
+                    edges.pop(j, None)
+            block = []
+        block.append(i)
     return edges
 
 
@@ -51,16 +61,34 @@ def running_lines(pages: list[list[str]]) -> set[tuple[int, str]]:
     return {place for place, n in counts.items() if n >= needed and place[1].strip("# ")}
 
 
+def _line_blocks(lines: list[str]) -> list[list[int]]:
+    """Indices of the filled lines, in runs between blank lines."""
+    blocks: list[list[int]] = []
+    for i, line in enumerate(lines):
+        if not line.strip():
+            continue
+        if blocks and blocks[-1][-1] == i - 1:
+            blocks[-1].append(i)
+        else:
+            blocks.append([i])
+    return blocks
+
+
 def strip_page_furniture(pages: list[list[str]]) -> list[list[str]]:
-    """Each page's lines without its running header/footer lines and page numbers (at the edges only)."""
+    """Each page's lines without its running headers and footers (a block at the edge whose lines all
+    run on most pages: the tail of a paragraph that happens to repeat stays with its paragraph) and
+    its page numbers (the first or last line)."""
     running = running_lines(pages)
     out = []
     for lines in pages:
         edges = _edges(lines)
-        out.append([
-            "" if i in edges and ((edges[i], _key(line)) in running or is_page_number(line)) else line
-            for i, line in enumerate(lines)
-        ])
+        drop = set()
+        for block in _line_blocks(lines):
+            if all(i in edges and ((edges[i], _key(lines[i])) in running or is_page_number(lines[i])) for i in block):
+                drop.update(block)
+        filled = [i for i, line in enumerate(lines) if line.strip()]
+        drop.update(i for i in filled[:1] + filled[-1:] if is_page_number(lines[i]))
+        out.append(["" if i in drop else line for i, line in enumerate(lines)])
     return out
 
 

@@ -171,3 +171,15 @@ def test_hyphen_rules():
     # a dash before a capital or a number, or with a space before it, is not a broken word
     assert rebuild_text([["Arden-", "Vell talks.", "", "In 2019-", "2020 they met.", "", "They met -", "again."]]) == \
         "Arden- Vell talks.\n\nIn 2019- 2020 they met.\n\nThey met - again."
+
+
+def test_a_paragraph_tail_that_repeats_at_the_page_end_stays_with_its_paragraph():
+    pages = [["Gazette", "", f"The gauge at station {name} is read in the autumn and", "published in full.", "", f"{n}"]
+             for n, name in enumerate(["Alder", "Birch", "Cedar", "Dunmore"], start=1)]
+    assert rebuild_text(pages).split("\n\n") == [
+        f"The gauge at station {name} is read in the autumn and published in full." for name in ["Alder", "Birch", "Cedar", "Dunmore"]]
+
+
+def test_a_long_document_with_a_periodic_layout_comes_back_whole(tmp_path):
+    raw = _read(fx.write_statement_pdf(tmp_path / "long.pdf", filler=400))
+    assert raw.meta["pages"] > 20 and raw.text.split("\n\n") == fx.pdf_paragraphs(400)
