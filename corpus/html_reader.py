@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -117,3 +118,8 @@ def read_html(file: Path, root: Path, options: "ReadOptions") -> RawDocument | I
             meta[name] = value.strip()
     text = "\n\n".join(line.strip() for line in body.split("\n") if line.strip())  # one block element a line
     return RawDocument(doc_id=document_id(file, root), text=text, origin=origin, given=given, meta=meta, provenance=provenance)
+
+
+def html_reader(file: Path, root: Path, options: "ReadOptions", folder_cache: dict | None = None) -> Iterator[RawDocument | InputProblem]:
+    """`read_html` in the shape of the suffix -> reader registry (file, root, options, per-folder cache)."""
+    yield read_html(file, root, options)

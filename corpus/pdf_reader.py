@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -100,3 +101,8 @@ def read_pdf(file: Path, root: Path, options: "ReadOptions") -> RawDocument | In
             meta[name] = info[key]  # who made the file and when: not the speaker nor the date of the statement
     return RawDocument(doc_id=document_id(file, root), text=text, origin=origin, given=given, meta=meta,
                        notices=notices, provenance=provenance)
+
+
+def pdf_reader(file: Path, root: Path, options: "ReadOptions", folder_cache: dict | None = None) -> Iterator[RawDocument | InputProblem]:
+    """`read_pdf` in the shape of the suffix -> reader registry (file, root, options, per-folder cache)."""
+    yield read_pdf(file, root, options)

@@ -108,3 +108,10 @@ def test_page_dates_keep_the_precision_the_page_states(tmp_path, meta, date):
         '<p>Published <time datetime="2021-06-03">3 June</time></p>', "")
     doc = prepare(_read(_write(tmp_path, "p.html", page)))
     assert (doc.date, doc.status("date")) == (date, "extracted")
+
+
+def test_registry_shaped_reader_yields_the_one_document(tmp_path):
+    from corpus.html_reader import html_reader
+
+    path = _write(tmp_path, "river.html", fx.statement_page())
+    assert [d.doc_id for d in html_reader(path, tmp_path, ReadOptions(), {})] == ["river"]

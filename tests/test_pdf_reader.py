@@ -183,3 +183,10 @@ def test_a_paragraph_tail_that_repeats_at_the_page_end_stays_with_its_paragraph(
 def test_a_long_document_with_a_periodic_layout_comes_back_whole(tmp_path):
     raw = _read(fx.write_statement_pdf(tmp_path / "long.pdf", filler=400))
     assert raw.meta["pages"] > 20 and raw.text.split("\n\n") == fx.pdf_paragraphs(400)
+
+
+def test_registry_shaped_reader_yields_the_one_problem(tmp_path):
+    from corpus.pdf_reader import pdf_reader
+
+    path = fx.write_scanned_pdf(tmp_path / "scan.pdf")
+    assert [p.reason for p in pdf_reader(path, tmp_path, ReadOptions(), {})] == [NO_TEXT]
