@@ -33,6 +33,27 @@ BOILERPLATE = [
         r"(?:editor|edited\s+by|reporter|writer|author)\s*[:：].{0,60}",
     )
 ]
+# Briefing logistics: where and when a briefing or a call took place, and its closing mark. Whole lines
+# only (a line with anything more is statement text), from the transcripts of the White House briefing room.
+_VENUES = (
+    r"james\s+s\.?\s+brady\s+press\s+briefing\s+room", r"eisenhower\s+executive\s+office\s+building", r"south\s+court\s+auditorium",
+    r"(?:the\s+)?(?:east|state\s+dining|roosevelt|cabinet|indian\s+treaty|blue|green|map|diplomatic\s+reception)\s+room",
+    r"(?:the\s+)?(?:oval\s+office|rose\s+garden|south\s+lawn|cross\s+hall|grand\s+foyer)",
+    r"aboard\s+air\s+force\s+(?:one|two)", r"en\s+route\s+(?:to\s+)?(?-i:[A-Z][\w.'’-]*(?:,?\s+[A-Z][\w.'’-]*){0,5})", r"private\s+residence",
+    r"vice\s+president[’']s\s+(?:ceremonial\s+office|residence)",
+)
+_CLOCK = r"[0-2]?\d:[0-5]\d\s*[ap]\.?\s?m\.?(?:\s+[a-z]{1,5})?"  # "11:48 A.M. EST", "9:05 PM", "3:16 P.M. CEST"
+LOGISTICS = [
+    re.compile(p, re.I)
+    for p in (
+        r"via\s+(?:teleconference|telephone|videoconference|video\s+conference|conference\s+call)",
+        _CLOCK,
+        r"end(?:\s+" + _CLOCK + r")?",  # "END", "END 1:43 P.M. CET"
+        r"\(?as\s+prepared\s+for\s+delivery\)?",
+        r"\*?(?:" + "|".join(_VENUES) + r")\*?(?:,\s+the\s+white\s+house)?",
+    )
+]
+_MARKUP_ONLY = re.compile(r"(?:<[^<>]{0,200}>\s*)+")  # "<figure> </figure>", "<!-- -->": tags with no text between
 # Letterless lines: table remnants ("| | |", "4391 | 0"), separators, page numbers.
 _NO_LETTERS = re.compile(r"[^\w]*|[\d\W_]*", re.UNICODE)
 _TERMINAL = ("." , "!", "?", ":", ";", '"', "\u201d", "\u2019", "'", ")", "\u3002", "\uff01", "\uff1f", "\u300d")
@@ -44,7 +65,14 @@ def is_boilerplate(line: str) -> bool:
         return False
     if _NO_LETTERS.fullmatch(stripped):
         return find_full_date(stripped) is None  # "2020-01-01 17:15" is a publication line, not a table remnant
-    return any(p.fullmatch(stripped) for p in BOILERPLATE)
+    return any(p.fullmatch(stripped) for p in BOILERPLATE) or is_logistics(stripped) or bool(_MARKUP_ONLY.fullmatch(stripped))
+
+
+def is_logistics(line: str) -> bool:
+    """A briefing logistics line: venue ("James S. Brady Press Briefing Room"), "Via Teleconference", a
+    start or end time ("11:48 A.M. EST"), "END". Only a whole line; one with more is kept."""
+    stripped = line.strip()
+    return bool(stripped) and any(p.fullmatch(stripped) for p in LOGISTICS)
 
 
 def drop_boilerplate(lines: list[str]) -> list[str]:

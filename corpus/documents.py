@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from corpus.dates import date_precision
+
 # How a metadata field was obtained. The front ends show it next to the value.
 GIVEN = "given"  # stated by the input (a JSONL field, a sidecar, a CSV column)
 EXTRACTED = "extracted"  # read from the document text (a publication line, a dateline)
@@ -22,6 +24,9 @@ class RawDocument:
     given: dict[str, str] = field(default_factory=dict)  # metadata fields stated by the input
     meta: dict = field(default_factory=dict)  # anything else the input carried
     notices: list[str] = field(default_factory=list)  # non-fatal remarks (e.g. decoded as latin-1)
+    # How a field of `given` was obtained when the reader did not find it stated as such: an HTML page's
+    # metadata or a PDF's document information are EXTRACTED. Fields not named here are GIVEN.
+    provenance: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -32,7 +37,7 @@ class Document:
     text: str  # cleaned body; paragraphs separated by one blank line
     origin: str
     title: str | None = None
-    date: str | None = None  # ISO YYYY-MM-DD
+    date: str | None = None  # ISO at its precision: YYYY-MM-DD, YYYY-MM or YYYY (see corpus.dates.date_range)
     source: str | None = None
     speaker: str | None = None
     url: str | None = None
@@ -50,6 +55,11 @@ class Document:
     @property
     def date_status(self) -> str:
         return self.status("date")
+
+    @property
+    def date_precision(self) -> str | None:
+        """'day', 'month' or 'year' (None when the date is unknown)."""
+        return date_precision(self.date)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from corpus.cleaning import drop_boilerplate, paragraphs_from_lines
-from corpus.dates import parse_given_date
+from corpus.dates import parse_given_date, year_in_title
 from corpus.documents import GIVEN, INFERRED, METADATA_FIELDS, Document, RawDocument
 from corpus.metadata import infer_title, read_header, strip_dateline
 from corpus.normalize import normalize_text
@@ -46,7 +46,7 @@ def prepare(raw: RawDocument) -> Document:
     for name in METADATA_FIELDS:
         if name in given:
             setattr(doc, name, given[name])
-            doc.provenance[name] = GIVEN
+            doc.provenance[name] = raw.provenance.get(name, GIVEN)
         elif extracted.get(name):
             setattr(doc, name, extracted[name])
             doc.provenance[name] = header.provenance[name]
@@ -54,6 +54,11 @@ def prepare(raw: RawDocument) -> Document:
         doc.title = infer_title(body)
         if doc.title:
             doc.provenance["title"] = INFERRED
+    if doc.date is None and doc.title and doc.provenance.get("title") != INFERRED:
+        year = year_in_title(doc.title)
+        if year is not None:
+            doc.date, doc.provenance["date"] = f"{year:04d}", INFERRED
+            doc.meta["date_evidence"] = f"the title says ({year})"
     if doc.lang is None:
         doc.lang = detect_lang(body)
         if doc.lang:

@@ -18,7 +18,11 @@ from pathlib import Path
 
 from corpus.documents import METADATA_FIELDS, RawDocument
 from corpus.errors import FieldError, FieldMappingError, InputProblem
-from corpus.textfile import FileTooLarge, NotRegularFile, invalid_character, open_regular, printable, read_regular_file
+from corpus.textfile import FileTooLarge, NotRegularFile, invalid_character, open_regular, read_regular_file
+from corpus.file_input import read_bounded as _read_file
+from corpus.file_input import shown_path
+from corpus.html_reader import html_reader
+from corpus.pdf_reader import pdf_reader
 
 TEXT_SUFFIXES = (".txt", ".md")
 SIDECAR_SUFFIX = ".meta.json"
@@ -77,12 +81,6 @@ def _suffix(path: Path) -> str:
 
 def _is_sidecar(path: Path) -> bool:
     return path.name.endswith(SIDECAR_SUFFIX) or path.name == FOLDER_METADATA
-
-
-def shown_path(path: str | Path) -> str:
-    """A path as text that can be printed and stored: bytes of a file name that are not UTF-8 (which Python
-    carries as lone surrogates) are written as \\xNN."""
-    return printable(str(path))
 
 
 def _walk_problem(exc: OSError) -> InputProblem:
@@ -185,18 +183,6 @@ def _load_folder_metadata(folder: Path, cache: dict) -> dict[str, dict] | InputP
                 table = InputProblem(shown_path(path), f"metadata table unreadable ({exc}); its files go in without it")
         cache[folder] = table
     return cache[folder]
-
-
-def _read_file(file: Path, limit: int) -> bytes | InputProblem:
-    """The bytes of a regular file of at most `limit` bytes, or the problem."""
-    try:
-        return read_regular_file(file, limit)
-    except FileTooLarge as exc:
-        return InputProblem(shown_path(file), f"{exc.size / _MB:.1f} MB is over the {limit / _MB:g} MB document limit; split it or raise --max-doc-mb")
-    except NotRegularFile as exc:
-        return InputProblem(shown_path(file), f"{exc}; only regular files are read")
-    except OSError as exc:
-        return InputProblem(shown_path(file), f"cannot read ({exc.strerror or exc})")
 
 
 def _read_text_file(file: Path, root: Path, options: ReadOptions, folder_cache: dict) -> RawDocument | InputProblem:
@@ -425,4 +411,7 @@ READERS: dict[str, Reader] = {
     ".jsonl": _jsonl_reader,
     ".jsonl.gz": _jsonl_reader,
     ".csv": _csv_reader,
+    ".html": html_reader,
+    ".htm": html_reader,
+    ".pdf": pdf_reader,
 }

@@ -46,7 +46,7 @@ def test_year_evidence_ignores_targets_and_numbers():
 
 @pytest.mark.parametrize("value, iso", [
     ("2020-02-03", "2020-02-03"), ("2020-02-03T10:00:00Z", "2020-02-03"), ("5 May 2019", "2019-05-05"),
-    ("2020-02-30", None), ("garbage", None), ("  ", None), ("2019", None),
+    ("2020-02-30", None), ("garbage", None), ("  ", None), ("2019", "2019"),  # a year is a date at year precision (issue 14)
 ])
 def test_parse_given_date(value, iso):
     assert parse_given_date(value) == iso

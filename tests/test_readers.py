@@ -128,7 +128,7 @@ def test_every_bad_input_gets_one_problem_and_the_rest_goes_in(tmp_path):
     good.write_text(BODY)
     (tmp_path / "empty.txt").write_text("   \n")
     (tmp_path / "image.txt").write_bytes(bytes(range(256)) * 4)
-    (tmp_path / "notes.pdf").write_bytes(b"%PDF-1.4")
+    (tmp_path / "notes.docx").write_bytes(b"PK\x03\x04")  # .pdf is read since issue 14; .docx is not
     (tmp_path / "big.txt").write_bytes(b"word " * 230_000)  # about 1.1 MB, over a 1 MB limit
     os.symlink(tmp_path / "gone.txt", tmp_path / "dangling.txt")
     (tmp_path / "lines.jsonl").write_text(
@@ -142,7 +142,7 @@ def test_every_bad_input_gets_one_problem_and_the_rest_goes_in(tmp_path):
     assert problems == {
         str(tmp_path / "empty.txt"): "empty file",
         str(tmp_path / "image.txt"): "binary file (contains NUL bytes); only text is indexed",
-        str(tmp_path / "notes.pdf"): "unsupported file type '.pdf'; dipsearch reads .txt .md .jsonl .jsonl.gz .csv",
+        str(tmp_path / "notes.docx"): "unsupported file type '.docx'; dipsearch reads .txt .md .jsonl .jsonl.gz .csv .html .htm .pdf",
         str(tmp_path / "big.txt"): "1.1 MB is over the 1 MB document limit; split it or raise --max-doc-mb",
         str(tmp_path / "dangling.txt"): "cannot read (No such file or directory)",
         f"{lines}:2": "malformed JSON (Expecting property name enclosed in double quotes at column 2); line skipped",
@@ -200,7 +200,7 @@ def test_an_index_folder_is_never_read_as_documents(tmp_path):
 def test_the_reader_registry_names_every_format_once(tmp_path):
     from corpus.readers import READERS, formats, read_inputs
 
-    assert formats() == ".txt .md .jsonl .jsonl.gz .csv" == " ".join(READERS)
+    assert formats() == ".txt .md .jsonl .jsonl.gz .csv .html .htm .pdf" == " ".join(READERS)
     (tmp_path / "a.JSONL.GZ").write_bytes(__import__("gzip").compress(b'{"id": "g1", "text": "Grain talks resume."}\n'))
     (tmp_path / "b.gz").write_bytes(b"x")
     items = list(read_inputs([tmp_path]))

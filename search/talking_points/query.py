@@ -117,7 +117,9 @@ def _spread_key(c: Cluster):
     if c.first_seen and c.last_seen:
         from datetime import date
 
-        span = (date.fromisoformat(c.last_seen) - date.fromisoformat(c.first_seen)).days
+        from corpus.dates import date_range  # dates may be a year or a month only (issue 14)
+
+        span = (date.fromisoformat(date_range(c.last_seen)[1]) - date.fromisoformat(date_range(c.first_seen)[0])).days
     return (-c.n_documents, -c.n_sources, -span, -len(c.members), c.cluster_id)
 
 

@@ -59,10 +59,10 @@ def timeline_points(dates, monthly_up_to: int = 36) -> list[tuple[str, int]]:
     known = sorted(d for d in dates if d)
     if not known:
         return []
-    first, last = known[0], known[-1]
+    first, last = known[0] + "-01"[: max(0, 7 - len(known[0]))], known[-1] + "-12"[: max(0, 7 - len(known[-1]))]  # a year-only date spans its year
     months = (int(last[:4]) - int(first[:4])) * 12 + int(last[5:7]) - int(first[5:7]) + 1
     counts: dict[str, int] = {}
-    if months <= monthly_up_to:
+    if months <= monthly_up_to and all(len(d) >= 7 for d in known):  # year-only dates (issue 14): yearly bins
         y, m = int(first[:4]), int(first[5:7])
         for _ in range(months):
             counts[f"{y:04d}-{m:02d}"] = 0
