@@ -5,7 +5,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from search.engine import SearchResponse
+from search.retrieval import SearchResponse
 
 
 def date_label(date: str | None, status: str) -> str:

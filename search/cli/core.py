@@ -11,6 +11,7 @@ from corpus.errors import InputProblem
 from search.cli.app import (DEFAULT_INDEX, EXIT_SKIPPED, BackendOpt, IndexOpt, JsonOpt, ModelOpt, app, edge, err_console,
                             open_store, print_json, runtime)
 from search.cli.progress import progress_bar
+from search.retrieval.modes import DEFAULT_MODE, modes_help
 
 # ------------------------------------------------------------------ ingest
 @app.command(epilog="Examples:  dipsearch ingest statements/   ·   dipsearch ingest press.jsonl.gz --field text=body --index idx")
@@ -89,7 +90,7 @@ def search(
     ctx: typer.Context,
     query: Annotated[Optional[str], typer.Argument(help="What to look for, in plain words; \"quoted phrases\" must match exactly in lexical scoring.")] = None,
     index: IndexOpt = DEFAULT_INDEX,
-    mode: Annotated[str, typer.Option("--mode", help="hybrid (dense + lexical, fused), dense, or lexical.")] = "hybrid",
+    mode: Annotated[str, typer.Option("--mode", help=modes_help())] = DEFAULT_MODE,
     k: Annotated[int, typer.Option("-k", help="How many passages to return.")] = 10,
     per_doc: Annotated[int, typer.Option("--per-doc", help="At most this many passages from one document.")] = 2,
     since: Annotated[Optional[str], typer.Option("--since", help="Only documents dated on/after: YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
@@ -106,8 +107,7 @@ def search(
 ):
     """Find passages by meaning and words, ranked, with source, date and speaker."""
     from search.batch import read_queries
-    from search.engine import SearchRequest
-    from search.talking_points import search_with_talking_points
+    from search.retrieval import SearchRequest, search as run_search
     from search.filters import Filters
     from search.errors import InvalidQuery
     from search.render import print_results
@@ -123,7 +123,7 @@ def search(
     embedder = runtime(ctx).embedder(model, store, backend) if requests[0][1].needs_embedder else None
     console = Console(highlight=False)
     for qid, request in requests:
-        response = search_with_talking_points(store, embedder, request, fold=fold)
+        response = run_search(store, embedder, request, fold=fold)
         if as_json:
             print_json({**({"id": qid} if qid is not None else {}), **response.as_dict()})
         else:

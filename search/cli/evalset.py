@@ -11,6 +11,7 @@ from rich.console import Console
 
 from search.cli.app import DEFAULT_INDEX, IndexOpt, JsonOpt, ModelOpt, app, edge, open_store, print_json, runtime
 from search.cli.progress import progress_bar
+from search.retrieval.modes import evaluation_order, need_embedder
 
 evalset_app = typer.Typer(help="Build retrieval evaluation sets: pool candidates, judge them, import, export, build from Q&A transcripts.",
                           no_args_is_help=True, rich_markup_mode="rich")
@@ -30,7 +31,7 @@ def pool_cmd(
     name: Annotated[str, typer.Option("--name", help="Set name (created, or extended if it exists: judgments are kept).")],
     index: IndexOpt = DEFAULT_INDEX,
     depth: Annotated[int, typer.Option("-k", "--depth", help="Pool the top K of each mode.")] = 10,
-    modes: Annotated[str, typer.Option("--modes", help="Modes to pool, comma-separated.")] = "dense,lexical,hybrid",
+    modes: Annotated[str, typer.Option("--modes", help="Modes to pool, comma-separated.")] = ",".join(evaluation_order()),
     per_doc: Annotated[Optional[int], typer.Option("--per-doc", help="At most N passages per document in each mode's top K (default: no cap).")] = None,
     model: ModelOpt = None,
     as_json: JsonOpt = False,
@@ -42,7 +43,7 @@ def pool_cmd(
     queries = read_queries(queries_file)
     mode_list = _modes(modes)
     store = open_store(index)
-    embedder = runtime(ctx).embedder(model, store) if any(m != "lexical" for m in mode_list) else None
+    embedder = runtime(ctx).embedder(model, store) if need_embedder(mode_list) else None
     with progress_bar(quiet=as_json) as bar:
         task = bar.add_task("queries pooled", total=len(queries))
         report = pool(store, embedder, name, queries, depth=depth, modes=mode_list, per_doc=per_doc, on_query=lambda done, total: bar.update(task, completed=done))
@@ -225,7 +226,7 @@ def eval_cmd(
     ctx: typer.Context,
     name: NameArg,
     index: IndexOpt = DEFAULT_INDEX,
-    mode: Annotated[list[str], typer.Option("--mode", help="Modes to run (repeatable; default dense, lexical, hybrid).")] = [],
+    mode: Annotated[list[str], typer.Option("--mode", help=f"Modes to run (repeatable; default {', '.join(evaluation_order())}).")] = [],
     run: Annotated[list[Path], typer.Option("--run", help="Also score this TREC run file (another system or model, ids doc_id#ordinal); repeatable.")] = [],
     k: Annotated[int, typer.Option("-k", help="Passages per query in each run.")] = 100,
     per_doc: Annotated[Optional[int], typer.Option("--per-doc", help="At most N passages per document (default: no cap; search's default is 2).")] = None,
@@ -246,7 +247,7 @@ def eval_cmd(
 
     modes = mode or ([] if run else list(EVAL_MODES))
     store = open_store(index)
-    embedder = runtime(ctx).embedder(model, store) if any(m != "lexical" for m in modes) else None
+    embedder = runtime(ctx).embedder(model, store) if need_embedder(modes) else None
     with progress_bar(quiet=as_json) as bar:
         task = bar.add_task(f"queries searched ({', '.join(modes)})" if modes else "scoring", total=None)
         report = evaluate_set(store, embedder, name, modes, k=k, per_doc=per_doc, stat_test=test, alpha=alpha, run_files=run,

@@ -16,16 +16,15 @@ def runtime(request: Request):
 
 def run_search(rt, params: SearchParams):
     """Build the library request from validated parameters and run it (raises InvalidQuery on bad dates)."""
-    from search.engine import SearchRequest
     from search.filters import Filters
-    from search.talking_points import search_with_talking_points
+    from search.retrieval import SearchRequest, search
 
     filters = Filters.build(params.since, params.until, params.source, params.speaker, params.lang, params.include_undated)
     request = SearchRequest(params.q, mode=params.mode, k=params.k, per_doc=params.per_doc, filters=filters)
     request.validate()
     with rt.lock:
         embedder = rt.embedder() if request.needs_embedder else None
-        return search_with_talking_points(rt.store, embedder, request, fold=params.fold)
+        return search(rt.store, embedder, request, fold=params.fold)
 
 
 def load_document(rt, doc_id: str) -> dict:
