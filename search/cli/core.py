@@ -101,13 +101,14 @@ def search(
     lang: Annotated[list[str], typer.Option("--lang", help="Language code, e.g. en or zh; repeatable.")] = [],
     queries: Annotated[Optional[Path], typer.Option("--queries", help="Run every query in this file (one per line, or JSONL with id, query).")] = None,
     fold: Annotated[bool, typer.Option("--fold", help="Collapse near-duplicates (passages repeating one talking point) into one result with a count.")] = False,
+    rerank: Annotated[Optional[Path], typer.Option("--rerank", help="Reorder the top 50 with this local cross-encoder folder (sentence-transformers).")] = None,
     model: ModelOpt = None,
     backend: BackendOpt = None,
     as_json: JsonOpt = False,
 ):
     """Find passages by meaning and words, ranked, with source, date and speaker."""
     from search.batch import read_queries
-    from search.retrieval import SearchRequest, search as run_search
+    from search.retrieval import SearchRequest, load_cross_encoder, search as run_search
     from search.filters import Filters
     from search.errors import InvalidQuery
     from search.render import print_results
@@ -116,14 +117,15 @@ def search(
         raise InvalidQuery('give one QUERY or --queries FILE, e.g. dipsearch search "sanctions on Iran"')
     filters = Filters.build(since, until, source, speaker, lang, include_undated)
     batch = read_queries(queries) if queries else [(None, query)]
-    requests = [(qid, SearchRequest(q, mode=mode, k=k, per_doc=per_doc, filters=filters)) for qid, q in batch]
+    requests = [(qid, SearchRequest(q, mode=mode, k=k, per_doc=per_doc, filters=filters, rerank=rerank and str(rerank))) for qid, q in batch]
     for _, request in requests:
         request.validate()
     store = open_store(index)
     embedder = runtime(ctx).embedder(model, store, backend) if requests[0][1].needs_embedder else None
     console = Console(highlight=False)
+    reranker = load_cross_encoder(rerank) if rerank else None  # once for every query
     for qid, request in requests:
-        response = run_search(store, embedder, request, fold=fold)
+        response = run_search(store, embedder, request, fold=fold, reranker=reranker)
         if as_json:
             print_json({**({"id": qid} if qid is not None else {}), **response.as_dict()})
         else:
