@@ -53,6 +53,10 @@ def stem(word: str) -> str:
 class Tokenizer:
     """Tokens and words of text, their stems, and which of them carry content."""
 
+    # Stored with the talking points: when it changes, their sentences are split again. 1 (never stored): a CJK
+    # clause was one token; 2: each CJK character is one.
+    version = "2"
+
     def __init__(self, stopwords: frozenset[str] = STOPWORDS, stemmer=stem, cjk_word_chars: int = CJK_WORD_CHARS):
         self.stopwords, self.stemmer, self.cjk_word_chars = stopwords, stemmer, cjk_word_chars
 

@@ -94,3 +94,29 @@ def test_a_chinese_formula_repeated_in_two_documents_is_a_talking_point(tmp_path
     found = json.loads(result.output)["talking_points"]
     assert [sorted((m["doc_id"], m["sentence"]) for m in c["members"]) for c in found] == [
         [("zh-1", ZH_FORMULA), ("zh-2", "发言人强调，" + ZH_FORMULA)]]
+
+
+def test_talking_points_split_with_the_old_tokenizer_are_split_again(tmp_path, fake_embedder):
+    """An index whose talking points were computed before CJK characters were tokens: its Chinese sentences were
+    never stored. The next refresh splits every passage again, embeds only the wordings that are new (the
+    Chinese ones; English keys are unchanged) and finds the Chinese talking point."""
+    from search.talking_points import TalkingPointOptions, find_talking_points, refresh_talking_points
+    from search.talking_points import store as tp_store
+    from tests.builders import build, raw
+
+    english = "Both governments must respect the sovereignty of every riparian state and refrain from interference in their affairs."
+    docs = [raw(d["id"], d["text"], date=d["date"], source=d["source"], lang="zh") for d in ZH_DOCS]
+    docs += [raw("en-1", english, date="2019-01-01", source="A"), raw("en-2", "The envoy said that " + english, date="2019-02-01", source="B")]
+    store, _ = build(tmp_path / "idx", docs, fake_embedder)
+    first = refresh_talking_points(store, fake_embedder)
+    assert first.wordings_embedded == 7 and tp_store.tokens_current(store.db)
+    with store.db.transaction():  # what the previous tokenizer left: Chinese passages split, no Chinese sentence stored
+        store.db.conn.execute("DELETE FROM tp_sentences WHERE passage_id IN (SELECT passage_id FROM passages WHERE doc_id LIKE 'zh-%')")
+        store.db.conn.execute("DELETE FROM tp_texts WHERE text_id NOT IN (SELECT text_id FROM tp_sentences)")
+        store.db.conn.execute("DELETE FROM meta WHERE key = ?", (tp_store.TOKENS_KEY,))
+    assert not tp_store.is_fresh(store.db, TalkingPointOptions().to_json())
+    again = refresh_talking_points(store, fake_embedder)
+    assert (again.skipped, again.wordings_embedded, again.sentences_added) == (False, 5, 7)  # 5 Chinese wordings, 2 English reused
+    found = find_talking_points(store, None)
+    assert sorted(sorted(m.doc_id for m in c.members) for c in found) == [["en-1", "en-2"], ["zh-1", "zh-2"]]
+    assert refresh_talking_points(store, fake_embedder).skipped

@@ -50,6 +50,9 @@ def refresh_talking_points(store, embedder, options: TalkingPointOptions | None 
     store.check_model(embedder)
     generation = db.generation()
     t0 = time.perf_counter()
+    if not tp_store.tokens_current(db):  # split with another tokenizer (an index from before CJK characters were tokens)
+        with db.transaction():
+            tp_store.forget_sentences(db)
     _add_new_sentences(store, embedder, report, progress)
     with db.transaction():
         tp_store.drop_orphan_texts(db)
@@ -58,6 +61,7 @@ def refresh_talking_points(store, embedder, options: TalkingPointOptions | None 
     t2 = time.perf_counter()
     with db.transaction():
         tp_store.replace_clusters(db, clusters, generation, options.to_json())
+        tp_store.mark_tokens_current(db)
     report.clusters = len(clusters)
     report.seconds = {"sentences": round(t1 - t0, 3), "clustering": round(t2 - t1, 3), "storing": round(time.perf_counter() - t2, 3)}
     return report
