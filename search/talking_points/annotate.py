@@ -1,7 +1,7 @@
 """Talking points in search results: say which hits repeat a talking point, and fold repeats into one."""
 from __future__ import annotations
 
-from search.talking_points import store as tp_store
+import search.talking_points.store as tp_store
 
 FOLD_DEPTH = 4  # with folding, ask the retriever for this many times k so the page still fills (search.retrieval.stages.Fold)
 

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from search.filters import Filters
-from search.talking_points import store as tp_store
+import search.talking_points.store as tp_store
 from search.talking_points.errors import TalkingPointsError
 from search.talking_points.options import TalkingPointOptions
 from search.talking_points.refresh import refresh_talking_points

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from search.talking_points import store as tp_store
+import search.talking_points.store as tp_store
 from search.talking_points.clustering import find_edges, medoid, star_clusters
 from search.talking_points.errors import TalkingPointsError
 from search.talking_points.options import TalkingPointOptions
