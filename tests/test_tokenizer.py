@@ -76,7 +76,7 @@ ZH_DOCS = [
     {"id": "zh-1", "date": "2019-03-04", "source": "Velorian Foreign Ministry", "lang": "zh",
      "text": "外交部发言人表示，双方将继续就河流条约保持沟通。" + ZH_FORMULA},
     {"id": "zh-2", "date": "2019-09-20", "source": "Kestrand State Chancellery", "lang": "zh",
-     "text": "记者问及边境铁路桥的开通时间。发言人强调，" + ZH_FORMULA},
+     "text": "问：边境铁路桥何时开通？\n\n答：" + ZH_FORMULA},
     {"id": "zh-3", "date": "2020-06-11", "source": "Velorian Foreign Ministry", "lang": "zh",
      "text": "新的铁路桥将在秋季收获季节之前向货运开放。"},
 ]
@@ -93,7 +93,7 @@ def test_a_chinese_formula_repeated_in_two_documents_is_a_talking_point(tmp_path
     assert result.exit_code == 0, result.output
     found = json.loads(result.output)["talking_points"]
     assert [sorted((m["doc_id"], m["sentence"]) for m in c["members"]) for c in found] == [
-        [("zh-1", ZH_FORMULA), ("zh-2", "发言人强调，" + ZH_FORMULA)]]
+        [("zh-1", ZH_FORMULA), ("zh-2", ZH_FORMULA)]]  # the answer label 答： is not part of the wording
 
 
 def test_talking_points_split_with_the_old_tokenizer_are_split_again(tmp_path, fake_embedder):
@@ -109,14 +109,14 @@ def test_talking_points_split_with_the_old_tokenizer_are_split_again(tmp_path, f
     docs += [raw("en-1", english, date="2019-01-01", source="A"), raw("en-2", "The envoy said that " + english, date="2019-02-01", source="B")]
     store, _ = build(tmp_path / "idx", docs, fake_embedder)
     first = refresh_talking_points(store, fake_embedder)
-    assert first.wordings_embedded == 7 and tp_store.tokens_current(store.db)
+    assert first.wordings_embedded == 6 and tp_store.tokens_current(store.db)
     with store.db.transaction():  # what the previous tokenizer left: Chinese passages split, no Chinese sentence stored
         store.db.conn.execute("DELETE FROM tp_sentences WHERE passage_id IN (SELECT passage_id FROM passages WHERE doc_id LIKE 'zh-%')")
         store.db.conn.execute("DELETE FROM tp_texts WHERE text_id NOT IN (SELECT text_id FROM tp_sentences)")
         store.db.conn.execute("DELETE FROM meta WHERE key = ?", (tp_store.TOKENS_KEY,))
     assert not tp_store.is_fresh(store.db, TalkingPointOptions().to_json())
     again = refresh_talking_points(store, fake_embedder)
-    assert (again.skipped, again.wordings_embedded, again.sentences_added) == (False, 5, 7)  # 5 Chinese wordings, 2 English reused
+    assert (again.skipped, again.wordings_embedded, again.sentences_added) == (False, 4, 7)  # 4 Chinese wordings, 2 English reused
     found = find_talking_points(store, None)
     assert sorted(sorted(m.doc_id for m in c.members) for c in found) == [["en-1", "en-2"], ["zh-1", "zh-2"]]
     assert refresh_talking_points(store, fake_embedder).skipped

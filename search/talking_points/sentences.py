@@ -10,7 +10,7 @@ from corpus.sentences import sentence_spans
 from search.tokenizer import TOKENIZER
 
 _EDGE = "\"'\u201c\u201d\u2018\u2019()[]{}\u300c\u300d\u300e\u300f-\u2013\u2014 "
-_LABEL = re.compile(r"(?:Q|A)\s*:\s+")  # transcript turn labels ("Q: ...", "A: ...") are not part of the wording
+_LABEL = re.compile(r"(?:Q|A)\s*:\s+|[问答]\s*[:：]\s*")  # transcript turn labels ("Q: ...", "答：...") are not part of the wording
 STORED_MIN_WORDS = 3  # sentences with fewer content words are never stored; options.min_words filters further
 
 
