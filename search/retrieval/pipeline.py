@@ -24,8 +24,9 @@ def language_gate(request: SearchRequest, mode: Mode, embedder) -> tuple[Mode, l
     # An English-only model places Chinese text almost at random: on 7,588 Chinese MFA questions dense scored
     # nDCG@10 0.018 against lexical 0.168, and fusing it in halved hybrid's score. Say so, and keep it out of hybrid.
     declared = ", ".join(sorted(embedder.languages))
-    if request.mode == "hybrid":
-        return get_mode("lexical"), [
+    wordy = [get_mode(p) for p in mode.parts if not get_mode(p).needs_embedder]
+    if wordy:  # a fusion keeps its part that needs no model (hybrid: lexical)
+        return wordy[0], [
             f"the model {embedder.name} declares {declared} only, so this query's Chinese/Japanese/Korean text "
             "was searched lexically alone (dense results would be close to chance)"]
     return mode, [f"the model {embedder.name} declares {declared} only: dense results for Chinese/Japanese/Korean text "

@@ -2,7 +2,8 @@
 
 Candidate stages see ranked (passage id, score) with each passage's document, inside the loop that asks the
 retriever for more when they discard too much: filter (excluded and vanished passages), then the
-per-document cap, which stops at the number of hits the hit stages want.
+per-document cap, which stops at the number of hits the hit stages want. (Metadata filters -- dates, source,
+speaker, language -- are applied inside the retrievers, exactly: filtering afterwards would lose candidates.)
 Hit stages see the hits (text, metadata, highlights): rerank, annotate (talking points), fold. Each says how
 many hits it needs to return k (`wants`), so the cap fills them all.
 """
