@@ -7,7 +7,7 @@ Queries are built from the corpus at run time: the journalists' questions ("Q: .
 distinct, in a deterministic order spread over the corpus. Two query sets are timed per mode:
 `question` (the full question, median ~40 words) and `short` (its first sentence, at most 8 words,
 closer to what people type in a search box). Each query goes through the function `dipsearch search`
-calls (search.engine.search, then talking-point annotation), k=10; warm-up queries are not counted.
+calls (search.retrieval.search, talking points annotated), k=10; warm-up queries are not counted.
 The index is opened read-only.
 """
 from __future__ import annotations
@@ -19,7 +19,8 @@ from pathlib import Path
 
 from benchcommon import corpus_questions, latency_summary, machine, mib, max_rss_bytes, short_query, table, write_json
 
-MODES = ("hybrid", "dense", "lexical")
+from search.retrieval.modes import mode_names, need_embedder
+
 
 
 def open_readonly(folder: Path):
@@ -35,14 +36,10 @@ def open_readonly(folder: Path):
 
 
 def cli_search():
-    """The function `dipsearch search` calls (search.engine.search plus talking-point annotation)."""
-    try:
-        from search.talking_points import search_with_talking_points
-    except ImportError:
-        from search.engine import search
+    """The function `dipsearch search` calls (search.retrieval.search: talking points annotated)."""
+    from search.retrieval import search
 
-        return search
-    return lambda store, embedder, request: search_with_talking_points(store, embedder, request)
+    return search
 
 
 def build_query_sets(corpus: Path, n: int, limit_docs: int | None = None) -> dict[str, list[str]]:
@@ -52,10 +49,11 @@ def build_query_sets(corpus: Path, n: int, limit_docs: int | None = None) -> dic
     return {"question": questions, "short": [short_query(q) for q in questions]}
 
 
-def run_query_bench(store, embedder, query_sets: dict[str, list[str]], modes=MODES, k: int = 10, warmup: int = 10) -> dict:
+def run_query_bench(store, embedder, query_sets: dict[str, list[str]], modes=None, k: int = 10, warmup: int = 10) -> dict:
     """p50/p95 latency of `search()` per mode and query set, plus the parts of a hybrid query."""
-    from search.engine import SearchRequest, candidate_depth
+    from search.retrieval import SearchRequest, candidate_depth
     search = cli_search()
+    modes = modes or mode_names()
     from search.filters import Filters
     from search.lexical import lexical_search
 
@@ -115,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--model", type=Path, default=None, help="model folder (default: the bundled all-MiniLM-L6-v2)")
     p.add_argument("--backend", default=None, help="encoder backend the index was built with (default torch)")
     p.add_argument("--queries", type=int, default=150, help="how many distinct questions (default 150; at least 100 for p95)")
-    p.add_argument("--modes", default=",".join(MODES), help="comma-separated modes (default hybrid,dense,lexical)")
+    p.add_argument("--modes", default=",".join(mode_names()), help=f"comma-separated modes (default {','.join(mode_names())})")
     p.add_argument("-k", type=int, default=10)
     p.add_argument("--warmup", type=int, default=10)
     p.add_argument("--threads", type=int, default=None, help="torch and faiss threads (default: their own, = cores)")
@@ -129,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     store = open_readonly(args.index)
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     t0 = time.perf_counter()
-    embedder = load(args.model, backend=args.backend or "torch") if any(m != "lexical" for m in modes) else None
+    embedder = load(args.model, backend=args.backend or "torch") if need_embedder(modes) else None
     load_s = time.perf_counter() - t0
     import faiss
 

@@ -33,11 +33,11 @@ def load_model(store, model: Path | None = None, backend: str | None = None):
     return load(model, backend, store.model_info() if store is not None else None)
 
 
-def run_search(store, embedder, request, fold: bool):
-    """The one retrieval entry the façade calls: search, annotate talking points, fold near-duplicates."""
-    from search.talking_points import search_with_talking_points
+def run_search(store, embedder, request, fold: bool, reranker=None):
+    """The one retrieval entry the façade calls: search, rerank (with `reranker`), annotate talking points, fold near-duplicates."""
+    from search.retrieval import search
 
-    return search_with_talking_points(store, embedder, request, fold=fold)
+    return search(store, embedder, request, fold=fold, reranker=reranker)
 
 
 def _locked(method):
@@ -87,6 +87,7 @@ class Index:
         self._embedder = embedder
         self._loader = loader
         self.has_model = has_model
+        self._rerankers: dict[str, object] = {}
         self._lock = threading.RLock()
         self.evalsets = EvalSets(self)
 
@@ -125,6 +126,16 @@ class Index:
     def optional_embedder(self):
         """The model if this index has one available (loading it on first use), else None."""
         return self.embedder() if self.has_model else None
+
+    def reranker(self, folder: Path | str):
+        """The cross-encoder in local `folder`, loaded on first call and kept (a batch of queries loads it once)."""
+        from search.retrieval import load_cross_encoder
+
+        with self._lock:
+            key = str(folder)
+            if key not in self._rerankers:
+                self._rerankers[key] = load_cross_encoder(key)
+            return self._rerankers[key]
 
     # ------------------------------------------------------------- documents in and out
     @_locked
@@ -215,9 +226,10 @@ class Index:
     @_locked
     def search(self, query=None, /, *, fold: bool = False, **options) -> SearchResults:
         """Ranked passages for `query` (a string, with options mode, k, per_doc, since, until, source, speaker,
-        lang, include_undated, exclude, highlight), or for a ready SearchRequest. With `fold`, passages repeating
-        one talking point become one hit listing the others."""
-        from search.engine import SearchRequest
+        lang, include_undated, exclude, highlight, rerank), or for a ready SearchRequest. With `fold`, passages
+        repeating one talking point become one hit listing the others; with `rerank` (a local cross-encoder
+        folder) the top candidates are reordered by it."""
+        from search.retrieval import SearchRequest
         from search.requests import build_request
 
         if isinstance(query, SearchRequest):
@@ -227,8 +239,9 @@ class Index:
             request.validate()
         else:
             request = build_request(query, **options)
+        reranker = self.reranker(request.rerank) if request.rerank else None
         embedder = self.embedder() if request.needs_embedder else None
-        return SearchResults(run_search(self.store, embedder, request, fold))
+        return SearchResults(run_search(self.store, embedder, request, fold, reranker))
 
     @_locked
     def similar(self, passage_id: int | None = None, *, text: str | None = None, k: int = 10, same_document: bool = False) -> ResultSet:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from corpus.cjk import CJK_CLASS, has_cjk
-from search.terms import cjk_units, query_terms, stem, word_spans, words
+from search.tokenizer import TOKENIZER, Tokenizer
 
 _START, _END = rf"(?<![^\W{CJK_CLASS}])", rf"(?![^\W{CJK_CLASS}])"  # edges of a non-CJK word (a CJK neighbour is one)
 
@@ -19,13 +19,13 @@ def _phrase_pattern(ws: list[str]) -> str:
     return ("" if has_cjk(ws[0]) else _START) + "".join(parts) + ("" if has_cjk(ws[-1]) else _END)
 
 
-def highlight_spans(text: str, query: str) -> list[tuple[int, int]]:
+def highlight_spans(text: str, query: str, tokenizer: Tokenizer = TOKENIZER) -> list[tuple[int, int]]:
     """Character spans of words in `text` matching a query word (by stem), a CJK word, or a quoted phrase."""
-    phrases, terms = query_terms(query)
-    stems = {stem(t) for t in terms if not has_cjk(t)}
-    spans = [(a, b) for a, b in word_spans(text) if stem(text[a:b]) in stems]  # CJK runs never stem to a query word
-    patterns = [_phrase_pattern([unit]) for t in terms if has_cjk(t) for unit in cjk_units(t)]
-    patterns += [_phrase_pattern(words(p)) for p in phrases if words(p)]
+    phrases, terms = tokenizer.query_terms(query)
+    stems = {tokenizer.stem(t) for t in terms if not has_cjk(t)}
+    spans = [(a, b) for a, b in tokenizer.word_spans(text) if tokenizer.stem(text[a:b]) in stems]  # CJK runs never stem to a query word
+    patterns = [_phrase_pattern([unit]) for t in terms if has_cjk(t) for unit in tokenizer.cjk_units(t)]
+    patterns += [_phrase_pattern(tokenizer.words(p)) for p in phrases if tokenizer.words(p)]
     for pattern in patterns:
         spans += [(m.start(), m.end()) for m in re.finditer(pattern, text, re.I)]
     spans.sort()

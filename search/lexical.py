@@ -4,7 +4,7 @@ from __future__ import annotations
 from corpus.cjk import has_cjk
 from index.passage_queries import lexical_candidates
 from search.filters import Filters
-from search.terms import cjk_units, query_terms, words
+from search.tokenizer import TOKENIZER, Tokenizer
 
 
 def _phrase(ws: list[str]) -> str:
@@ -12,14 +12,14 @@ def _phrase(ws: list[str]) -> str:
     return '"' + " ".join(" ".join(w) if has_cjk(w) else w for w in ws) + '"'
 
 
-def fts_query(query: str) -> str | None:
+def fts_query(query: str, tokenizer: Tokenizer = TOKENIZER) -> str | None:
     """An FTS5 expression matching any query word or quoted phrase (bm25 rewards matching more).
 
-    A CJK run is a phrase of its characters (see terms.cjk_units), so 台湾问题 matches 台 湾 问 题 in a row."""
-    phrases, terms = query_terms(query)
-    parts = [_phrase(words(p)) for p in phrases if words(p)]
+    A CJK run is a phrase of its characters (see Tokenizer.cjk_units), so 台湾问题 matches 台 湾 问 题 in a row."""
+    phrases, terms = tokenizer.query_terms(query)
+    parts = [_phrase(tokenizer.words(p)) for p in phrases if tokenizer.words(p)]
     for t in terms:
-        parts += [_phrase([unit]) for unit in cjk_units(t)] if has_cjk(t) else ['"' + t.replace('"', "") + '"']
+        parts += [_phrase([unit]) for unit in tokenizer.cjk_units(t)] if has_cjk(t) else ['"' + t.replace('"', "") + '"']
     return " OR ".join(parts) if parts else None
 
 

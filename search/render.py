@@ -7,7 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from index.passage_view import date_label
-from search.engine import SearchResponse
+from search.retrieval import SearchResponse
 
 
 def highlighted(text: str, spans) -> Text:

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from search.engine import SearchRequest
 from search.filters import Filters
+from search.retrieval.modes import DEFAULT_MODE
+from search.retrieval.request import SearchRequest
 
 
 def build_filters(since: str | None = None, until: str | None = None, source: Iterable[str] = (), speaker: Iterable[str] = (),
@@ -16,14 +17,16 @@ def build_filters(since: str | None = None, until: str | None = None, source: It
     return Filters.build(since, until, _listed(source), _listed(speaker), _listed(lang), include_undated)
 
 
-def build_request(query: str, *, mode: str = "hybrid", k: int = 10, per_doc: int = 2, since: str | None = None,
+def build_request(query: str, *, mode: str = DEFAULT_MODE, k: int = 10, per_doc: int = 2, since: str | None = None,
                   until: str | None = None, source: Iterable[str] = (), speaker: Iterable[str] = (), lang: Iterable[str] = (),
                   include_undated: bool = False, filters: Filters | None = None, exclude: Iterable[int] = (),
-                  highlight: bool = True) -> SearchRequest:
-    """A validated SearchRequest. Give `filters` ready-made, or the raw since/until/source/speaker/lang values."""
+                  highlight: bool = True, rerank: str | None = None) -> SearchRequest:
+    """A validated SearchRequest. Give `filters` ready-made, or the raw since/until/source/speaker/lang values;
+    `rerank`: a local cross-encoder folder that reorders the top candidates."""
     if filters is None:
         filters = build_filters(since, until, source, speaker, lang, include_undated)
-    request = SearchRequest(query, mode=mode, k=k, per_doc=per_doc, filters=filters, exclude=frozenset(exclude), highlight=highlight)
+    request = SearchRequest(query, mode=mode, k=k, per_doc=per_doc, filters=filters, exclude=frozenset(exclude), highlight=highlight,
+                            rerank=rerank)
     request.validate()
     return request
 

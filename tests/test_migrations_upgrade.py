@@ -19,7 +19,7 @@ from search.evaluation import judging, sets
 from search.evaluation.errors import EvalSetError
 from search.evaluation.exporting import trec_lines
 from search.evaluation.pool import pool
-from search.talking_points import find_talking_points, refresh_talking_points, search_with_talking_points
+from search.talking_points import find_talking_points, refresh_talking_points
 from search.talking_points.errors import TalkingPointsError
 from tests.builders import build, raw
 from tests.fakes import FakeEmbedder
@@ -57,7 +57,7 @@ def _observed(store, embedder) -> dict:
     """What a user sees of the index: results of each mode, talking points, the evaluation set."""
     results = {(q, mode): [h.as_dict() for h in search(store, embedder, SearchRequest(q, mode=mode)).results]
                for q in QUERIES for mode in ("lexical", "dense", "hybrid")}
-    folded = search_with_talking_points(store, embedder, SearchRequest("riparian sovereignty", mode="lexical"), fold=True)
+    folded = search(store, embedder, SearchRequest("riparian sovereignty", mode="lexical"), fold=True)
     summary = {k: v for k, v in sets.summary(store.db.conn, "old-set").items() if k != "created_at"}
     return {"results": results, "folded": [h.as_dict() for h in folded.results],
             "talking_points": [c.as_dict() for c in find_talking_points(store, embedder)],
@@ -118,7 +118,7 @@ def test_a_fresh_index_gets_the_same_tables_as_the_previous_main_wrote(old_index
 
 def test_search_on_a_fresh_index_creates_no_feature_tables(tmp_path, fake_embedder):
     store, _ = build(tmp_path / "idx", DOCS, fake_embedder)
-    response = search_with_talking_points(store, fake_embedder, SearchRequest("steel tariffs"), fold=True)
+    response = search(store, fake_embedder, SearchRequest("steel tariffs"), fold=True)
     assert [h.doc_id for h in response.results][:1] == ["tor-2021"] and response.results[0].talking_point is None
     assert not {n for _, n, _ in _schema(store)} & {"tp_clusters", "evalsets"}
     assert sets.set_names(store.db.conn) == []  # evaluation opens (creates) its tables when first asked

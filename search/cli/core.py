@@ -13,6 +13,7 @@ from corpus.readers import formats
 from search.cli.app import (DEFAULT_INDEX, EXIT_SKIPPED, BackendOpt, IndexOpt, JsonOpt, ModelOpt, app, edge, err_console,
                             open_index, print_json)
 from search.cli.progress import progress_bar
+from search.retrieval.modes import DEFAULT_MODE, modes_help
 
 # ------------------------------------------------------------------ ingest
 @app.command(epilog="Examples:  dipsearch ingest statements/   ·   dipsearch ingest press.jsonl.gz --field text=body --index idx")
@@ -82,7 +83,7 @@ def search(
     ctx: typer.Context,
     query: Annotated[Optional[str], typer.Argument(help="What to look for, in plain words; \"quoted phrases\" must match exactly in lexical scoring.")] = None,
     index: IndexOpt = DEFAULT_INDEX,
-    mode: Annotated[str, typer.Option("--mode", help="hybrid (dense + lexical, fused), dense, or lexical.")] = "hybrid",
+    mode: Annotated[str, typer.Option("--mode", help=modes_help())] = DEFAULT_MODE,
     k: Annotated[int, typer.Option("-k", help="How many passages to return.")] = 10,
     per_doc: Annotated[int, typer.Option("--per-doc", help="At most this many passages from one document.")] = 2,
     since: Annotated[Optional[str], typer.Option("--since", help="Only documents dated on/after: YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
@@ -93,6 +94,7 @@ def search(
     lang: Annotated[list[str], typer.Option("--lang", help="Language code, e.g. en or zh; repeatable.")] = [],
     queries: Annotated[Optional[Path], typer.Option("--queries", help="Run every query in this file (one per line, or JSONL with id, query).")] = None,
     fold: Annotated[bool, typer.Option("--fold", help="Collapse near-duplicates (passages repeating one talking point) into one result with a count.")] = False,
+    rerank: Annotated[Optional[Path], typer.Option("--rerank", help="Reorder the top 50 with this local cross-encoder folder (sentence-transformers).")] = None,
     model: ModelOpt = None,
     backend: BackendOpt = None,
     as_json: JsonOpt = False,
@@ -107,11 +109,11 @@ def search(
         raise InvalidQuery('give one QUERY or --queries FILE, e.g. dipsearch search "sanctions on Iran"')
     filters = build_filters(since, until, source, speaker, lang, include_undated)
     batch = read_queries(queries) if queries else [(None, query)]
-    requests = [(qid, build_request(q, mode=mode, k=k, per_doc=per_doc, filters=filters)) for qid, q in batch]
+    requests = [(qid, build_request(q, mode=mode, k=k, per_doc=per_doc, filters=filters, rerank=rerank and str(rerank))) for qid, q in batch]
     idx = open_index(ctx, index, model, backend)
     console = Console(highlight=False)
     for qid, request in requests:
-        results = idx.search(request, fold=fold)
+        results = idx.search(request, fold=fold)  # the façade loads a --rerank model once for every query
         if as_json:
             print_json({**({"id": qid} if qid is not None else {}), **results.as_dict()})
         else:

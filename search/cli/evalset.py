@@ -12,6 +12,7 @@ from rich.markup import escape
 
 from search.cli.app import DEFAULT_INDEX, ForceOpt, IndexOpt, JsonOpt, ModelOpt, app, edge, open_index, output_path, print_json
 from search.cli.progress import progress_bar
+from search.retrieval.modes import evaluation_order
 
 evalset_app = typer.Typer(help="Build retrieval evaluation sets: pool candidates, judge them, import, export, build from Q&A transcripts.",
                           no_args_is_help=True, rich_markup_mode="rich")
@@ -31,7 +32,7 @@ def pool_cmd(
     name: Annotated[str, typer.Option("--name", help="Set name (created, or extended if it exists: judgments are kept).")],
     index: IndexOpt = DEFAULT_INDEX,
     depth: Annotated[int, typer.Option("-k", "--depth", help="Pool the top K of each mode.")] = 10,
-    modes: Annotated[str, typer.Option("--modes", help="Modes to pool, comma-separated.")] = "dense,lexical,hybrid",
+    modes: Annotated[str, typer.Option("--modes", help="Modes to pool, comma-separated.")] = ",".join(evaluation_order()),
     per_doc: Annotated[Optional[int], typer.Option("--per-doc", help="At most N passages per document in each mode's top K (default: no cap).")] = None,
     model: ModelOpt = None,
     as_json: JsonOpt = False,
@@ -212,7 +213,7 @@ def eval_cmd(
     ctx: typer.Context,
     name: NameArg,
     index: IndexOpt = DEFAULT_INDEX,
-    mode: Annotated[list[str], typer.Option("--mode", help="Modes to run (repeatable; default dense, lexical, hybrid).")] = [],
+    mode: Annotated[list[str], typer.Option("--mode", help=f"Modes to run (repeatable; default {', '.join(evaluation_order())}).")] = [],
     run: Annotated[list[Path], typer.Option("--run", help="Also score this TREC run file (another system or model, ids doc_id#ordinal); repeatable.")] = [],
     k: Annotated[int, typer.Option("-k", help="Passages per query in each run.")] = 100,
     per_doc: Annotated[Optional[int], typer.Option("--per-doc", help="At most N passages per document (default: no cap; search's default is 2).")] = None,

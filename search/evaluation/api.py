@@ -22,7 +22,10 @@ def _locked(method):
 
 
 def _needs_model(modes) -> bool:
-    return any(m != "lexical" for m in modes)
+    """Whether any of `modes` needs the model (read from the mode registry)."""
+    from search.retrieval.modes import need_embedder
+
+    return need_embedder(modes)
 
 
 class EvalSets:

@@ -10,8 +10,9 @@ from search.evaluation.keys import PassageRef, current_passages
 from search.evaluation.qrels_io import read_run
 from search.evaluation.runs import engine_runs, write_runs
 from search.evaluation.scoring import ScoreTable, score_runs
+from search.retrieval.modes import evaluation_order
 
-EVAL_MODES = ("dense", "lexical", "hybrid")
+EVAL_MODES = evaluation_order()
 
 
 @dataclass

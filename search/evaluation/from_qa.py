@@ -49,7 +49,7 @@ def build_from_qa(store, name: str, spokespeople=(), source: str | None = None, 
     """Detect Q/A turns in every document of the index (or those whose source contains `source`) and store them
     as set `name`. Spokespeople: the index's document speakers plus `spokespeople`. `sample` keeps that many
     turns, drawn with `seed`."""
-    from search.engine import MAX_QUERY_CHARS
+    from search.retrieval import MAX_QUERY_CHARS
 
     conn = store.db.conn
     name = sets.check_name(name)

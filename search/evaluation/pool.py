@@ -7,8 +7,9 @@ from search.evaluation import sets
 from search.evaluation.errors import EvalSetError
 from search.evaluation.keys import PassageRef, current_passages
 from search.evaluation.query_vectors import PrecomputedEmbedder
+from search.retrieval.modes import evaluation_order, need_embedder
 
-POOL_MODES = ("dense", "lexical", "hybrid")
+POOL_MODES = evaluation_order()
 
 
 @dataclass
@@ -34,12 +35,12 @@ def pool(store, embedder, name: str, queries: list[tuple[str, str]], depth: int 
     `per_doc` caps passages per document (default: no cap, so one document can fill a pool).
     `on_query(done, total)` is called after each query.
     """
-    from search.engine import SearchRequest, search
+    from search.retrieval import SearchRequest, search
 
     bad = [m for m in modes if m not in POOL_MODES]
     if bad or not modes:
         raise EvalSetError(f"unknown mode(s) {', '.join(bad) or 'none'}; pool with any of {', '.join(POOL_MODES)}")
-    needs_model = any(m != "lexical" for m in modes)
+    needs_model = need_embedder(modes)
     if needs_model and embedder is None:
         raise EvalSetError("dense and hybrid pooling need the model; pass --modes lexical to pool without it")
     per_doc = per_doc or depth
@@ -59,7 +60,7 @@ def pool(store, embedder, name: str, queries: list[tuple[str, str]], depth: int 
         exclude = _excluded_ids(conn, stored[qid].exclude)
         with store.db.transaction():
             for mode in modes:
-                response = search(store, embedder, SearchRequest(text, mode=mode, k=depth, per_doc=per_doc, exclude=exclude))
+                response = search(store, embedder, SearchRequest(text, mode=mode, k=depth, per_doc=per_doc, exclude=exclude), annotate=False)
                 for hit in response.results:
                     ref = PassageRef(hit.doc_id, hit.ordinal, hit.char_start, hit.char_end)
                     report.candidates_added += sets.add_candidate(conn, name, qid, ref, hit.rank, mode)

@@ -17,12 +17,13 @@ def engine_runs(store, embedder, name: str, modes, k: int = 100, per_doc: int | 
     no cap), the query's excluded passages (a question's own) and `exclude_all` never returned; `on_query(done, total)`
     after each query. Scores are rank-based (k + 1 - rank) so any tool reading the run keeps the engine's order,
     ties included."""
-    from search.engine import SearchRequest, search
+    from search.retrieval import SearchRequest, search
+    from search.retrieval.modes import need_embedder
 
     conn = store.db.conn
     queries = sets.queries(conn, name)
     per_doc = per_doc or k
-    if any(m != "lexical" for m in modes):
+    if need_embedder(modes):
         store.check_model(embedder)
         embedder = PrecomputedEmbedder(embedder, [q.query for q in queries])
     runs: dict[str, Run] = {m: {} for m in modes}
@@ -30,7 +31,7 @@ def engine_runs(store, embedder, name: str, modes, k: int = 100, per_doc: int | 
     for done, q in enumerate(queries, start=1):
         exclude = always | frozenset(pid for pid, _ in current_passages(conn, q.exclude).values())
         for mode in modes:
-            response = search(store, embedder, SearchRequest(q.query, mode=mode, k=k, per_doc=per_doc, exclude=exclude, highlight=False))
+            response = search(store, embedder, SearchRequest(q.query, mode=mode, k=k, per_doc=per_doc, exclude=exclude, highlight=False), annotate=False)
             runs[mode][q.qid] = [(passage_key(h.doc_id, h.ordinal), float(k + 1 - h.rank)) for h in response.results]
         if on_query:
             on_query(done, len(queries))

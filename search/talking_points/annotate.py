@@ -1,12 +1,10 @@
 """Talking points in search results: say which hits repeat a talking point, and fold repeats into one."""
 from __future__ import annotations
 
-from dataclasses import replace
-
+import search.talking_points.store as tp_store
 from index.passage_queries import doc_ids_of, document_dates
-from search.talking_points import store as tp_store
 
-FOLD_DEPTH = 4  # with folding, ask the engine for this many times k so the page still fills
+FOLD_DEPTH = 4  # with folding, ask the retriever for this many times k so the page still fills (search.retrieval.stages.Fold)
 
 
 def talking_point_info(store, passage_ids: list[int]) -> dict[int, dict]:
@@ -71,19 +69,3 @@ def fold_hits(hits: list, k: int) -> list:
     for rank, hit in enumerate(out, start=1):
         hit.rank = rank
     return out
-
-
-def search_with_talking_points(store, embedder, request, fold: bool = False):
-    """`search.engine.search`, with hits annotated by talking point and, with `fold`, near-duplicates folded."""
-    from search.engine import MAX_K, search
-
-    if not fold:
-        response = search(store, embedder, request)
-        annotate_hits(store, response.results)
-        return response
-    request.validate()
-    wide = replace(request, k=min(MAX_K, request.k * FOLD_DEPTH))
-    response = search(store, embedder, wide)
-    annotate_hits(store, response.results)
-    response.results = fold_hits(response.results, request.k)
-    return response

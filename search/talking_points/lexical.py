@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from search.talking_points.sentences import shingles, tokens
+from search.talking_points.sentences import shingles
+from search.tokenizer import TOKENIZER
 
 BAND = 24
 
@@ -20,7 +21,7 @@ def shingle_sets(texts: list[str], n: int) -> tuple[np.ndarray, np.ndarray, np.n
     owners: list[int] = []
     counts = np.zeros(len(texts), dtype=np.int32)
     for i, text in enumerate(texts):
-        s = shingles(tokens(text), n)
+        s = shingles(TOKENIZER.tokens(text), n)
         counts[i] = len(s)
         hashes.extend(s)
         owners.extend([i] * len(s))

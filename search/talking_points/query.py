@@ -8,7 +8,7 @@ import numpy as np
 from index.passage_queries import passage_ids_matching, passage_views
 from index.passage_view import CITATION_FIELDS, CarriesPassage, PassageView
 from search.filters import Filters
-from search.talking_points import store as tp_store
+import search.talking_points.store as tp_store
 from search.talking_points.errors import TalkingPointsError
 from search.talking_points.migrations import ensure_schema
 from search.talking_points.options import TalkingPointOptions

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from search.talking_points import store as tp_store
+import search.talking_points.store as tp_store
 from search.talking_points.clustering import find_edges, medoid, star_clusters
 from search.talking_points.errors import TalkingPointsError
 from search.talking_points.migrations import ensure_schema
@@ -52,6 +52,9 @@ def refresh_talking_points(store, embedder, options: TalkingPointOptions | None 
     ensure_schema(db.conn)
     generation = db.generation()
     t0 = time.perf_counter()
+    if not tp_store.tokens_current(db):  # split with another tokenizer (an index from before CJK characters were tokens)
+        with db.transaction():
+            tp_store.forget_sentences(db)
     _add_new_sentences(store, embedder, report, progress)
     with db.transaction():
         tp_store.drop_orphan_texts(db)
@@ -60,6 +63,7 @@ def refresh_talking_points(store, embedder, options: TalkingPointOptions | None 
     t2 = time.perf_counter()
     with db.transaction():
         tp_store.replace_clusters(db, clusters, generation, options.to_json())
+        tp_store.mark_tokens_current(db)
     report.clusters = len(clusters)
     report.seconds = {"sentences": round(t1 - t0, 3), "clustering": round(t2 - t1, 3), "storing": round(time.perf_counter() - t2, 3)}
     return report

@@ -7,12 +7,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from corpus.sentences import sentence_spans
-from search.terms import STOPWORDS, stem
+from search.tokenizer import TOKENIZER
 
-_WORD = re.compile(r"\w+", re.UNICODE)
 _EDGE = "\"'\u201c\u201d\u2018\u2019()[]{}\u300c\u300d\u300e\u300f-\u2013\u2014 "
-_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
-_LABEL = re.compile(r"(?:Q|A)\s*:\s+")  # transcript turn labels ("Q: ...", "A: ...") are not part of the wording
+_LABEL = re.compile(r"(?:Q|A)\s*:\s+|[问答]\s*[:：]\s*")  # transcript turn labels ("Q: ...", "答：...") are not part of the wording
 STORED_MIN_WORDS = 3  # sentences with fewer content words are never stored; options.min_words filters further
 
 
@@ -26,20 +24,11 @@ class Sentence:
     n_words: int  # content words
 
 
-def normalise(text: str) -> str:
-    return " ".join(_WORD.findall(text.translate(_QUOTES).lower()))
-
-
-def tokens(text: str) -> list[str]:
-    return _WORD.findall(text.translate(_QUOTES).lower())
-
-
-def content_stems(text: str) -> set[str]:
-    return {stem(w) for w in tokens(text) if w not in STOPWORDS and not w.isdigit() and len(w) > 1}
-
-
-def content_word_count(words: list[str]) -> int:
-    return sum(1 for w in words if w not in STOPWORDS and not w.isdigit() and len(w) > 1)
+# The words of a sentence are search.tokenizer's tokens (each CJK character one, so Chinese formulas shingle too).
+normalise = TOKENIZER.normalise
+tokens = TOKENIZER.tokens
+content_stems = TOKENIZER.content_stems
+content_word_count = TOKENIZER.content_count
 
 
 def wording_key(text: str) -> str:

@@ -1,17 +1,15 @@
 """The passages nearest to one passage or to a text, with the words they share highlighted."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from index.ids import is_sqlite_integer
 from index.passage_queries import passage_view, passage_views
 from index.passage_view import CITATION_FIELDS, CarriesPassage, PassageView
 from search.talking_points.errors import PassageNotFound, TalkingPointsError
-from search.talking_points.sentences import shingles, tokens
-from search.terms import STOPWORDS, stem
+from search.talking_points.sentences import shingles
+from search.tokenizer import TOKENIZER
 
-_TOKEN = re.compile(r"\w+", re.UNICODE)
 MAX_K = 200
 
 @dataclass
@@ -72,25 +70,22 @@ def similar_passages(store, embedder, passage_id: int | None = None, text: str |
                                   round(containment(source_text, view.text), 4), shared, spans))
     return out
 
-def _content(word: str) -> bool:
-    return word not in STOPWORDS and not word.isdigit() and len(word) > 1
-
-def shared_words(source: str, other: str) -> tuple[list[str], list[tuple[int, int]]]:
-    """(shared content words by stem, their spans in `other`)."""
-    wanted = {stem(w) for w in tokens(source) if _content(w)}
+def shared_words(source: str, other: str, tokenizer=TOKENIZER) -> tuple[list[str], list[tuple[int, int]]]:
+    """(shared content words by stem, their spans in `other`); words are the tokenizer's tokens."""
+    wanted = tokenizer.content_stems(source)
     spans, seen = [], []
-    for m in _TOKEN.finditer(other):
-        word = m.group().lower()
-        if _content(word) and stem(word) in wanted:
-            spans.append((m.start(), m.end()))
+    for a, b in tokenizer.token_spans(other):
+        word = other[a:b].lower()
+        if tokenizer.is_content(word) and tokenizer.stem(word) in wanted:
+            spans.append((a, b))
             if word not in seen:
                 seen.append(word)
     return seen, spans
 
-def _overlap(source: str, shared: list[str]) -> float:
-    wanted = {stem(w) for w in tokens(source) if _content(w)}
-    return len({stem(w) for w in shared} & wanted) / max(1, len(wanted))
+def _overlap(source: str, shared: list[str], tokenizer=TOKENIZER) -> float:
+    wanted = tokenizer.content_stems(source)
+    return len({tokenizer.stem(w) for w in shared} & wanted) / max(1, len(wanted))
 
-def containment(a: str, b: str, n: int = 5) -> float:
-    sa, sb = shingles(tokens(a), n), shingles(tokens(b), n)
+def containment(a: str, b: str, n: int = 5, tokenizer=TOKENIZER) -> float:
+    sa, sb = shingles(tokenizer.tokens(a), n), shingles(tokenizer.tokens(b), n)
     return len(sa & sb) / max(1, min(len(sa), len(sb)))

@@ -10,9 +10,11 @@ from index import passage_queries
 from index.batches import in_batches
 from search.talking_points.migrations import has_tables
 from search.talking_points.sentences import Sentence
+from search.tokenizer import TOKENIZER
 
 GENERATION_KEY = "talking_points.generation"
 OPTIONS_KEY = "talking_points.options"
+TOKENS_KEY = "talking_points.tokens"  # the tokenizer version the stored sentences were split with
 
 
 def state(db) -> tuple[int | None, str | None]:
@@ -23,7 +25,23 @@ def state(db) -> tuple[int | None, str | None]:
 
 def is_fresh(db, options_json: str) -> bool:
     generation, stored = state(db)
-    return generation == db.generation() and stored == options_json
+    return generation == db.generation() and stored == options_json and tokens_current(db)
+
+
+def tokens_current(db) -> bool:
+    """Whether the stored sentences were split and keyed with today's tokenizer."""
+    return db.get_setting(TOKENS_KEY) == TOKENIZER.version
+
+
+def forget_sentences(db) -> None:
+    """Mark every passage unsplit (the tokenizer changed); wordings stay, so those whose key is unchanged are not
+    embedded again, and the rest become orphans. Call inside a transaction."""
+    db.conn.execute("DELETE FROM tp_sentences")
+    db.conn.execute("DELETE FROM tp_passages")
+
+
+def mark_tokens_current(db) -> None:
+    db.set_setting(TOKENS_KEY, TOKENIZER.version)
 
 
 def has_clusters(db) -> bool:

@@ -8,13 +8,13 @@ from fastapi import Path, Query
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from index.passage_view import PassageView
-from search.engine import MAX_QUERY_CHARS
+from search.retrieval import DEFAULT_MODE, MAX_QUERY_CHARS, mode_names
 
 WEB_MAX_K = 100  # a page or an API call returns at most this many passages
 WEB_MAX_PER_DOC = 20
 # Ids are SQLite integers (64-bit signed): a larger number cannot name anything, and binding it overflows.
 MAX_ID = 2**63 - 1
-Mode = Literal["hybrid", "dense", "lexical"]
+Mode = Literal[mode_names()]  # type: ignore[valid-type]  # the registry's names
 # The library reads YYYY, YYYY-MM or YYYY-MM-DD (month and day with one or two digits, white space around ignored,
 # empty meaning no bound) and checks the calendar (2019-02-30 is refused with 400); the schema declares the
 # shape so clients and fuzzers know it.
@@ -38,7 +38,7 @@ class SearchParams(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     q: str = Field(min_length=1, max_length=MAX_QUERY_CHARS, description="What to look for; \"quoted phrases\" match exactly in lexical scoring.")
-    mode: Mode = "hybrid"
+    mode: Mode = DEFAULT_MODE
     k: int = Field(10, ge=1, le=WEB_MAX_K, description="How many passages to return.")
     per_doc: int = Field(2, ge=1, le=WEB_MAX_PER_DOC, description="At most this many passages from one document.")
     since: DateBound = date_field("Documents dated on/after: YYYY, YYYY-MM or YYYY-MM-DD.")

@@ -105,5 +105,8 @@ def templates():
     from jinja2 import Environment, FileSystemLoader, StrictUndefined  # noqa: F401
 
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True, trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(segments=segments, date_label=date_label, query_url=query_url, doc_path=doc_path)
+    from search.retrieval.modes import DEFAULT_MODE, MODES
+
+    env.globals.update(segments=segments, date_label=date_label, query_url=query_url, doc_path=doc_path, modes=MODES,
+                       default_mode=DEFAULT_MODE)
     return Jinja2Templates(env=env)
