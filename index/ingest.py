@@ -83,8 +83,13 @@ class Ingestor:
         self.report = IngestReport()
         self._pending: list[_Pending] = []
         self._pending_hashes: dict[str, str] = {}
-        with store.db.transaction():
-            store.bind_model(embedder)
+        store.begin_write("ingest")  # one writer at a time; released by finish() (or by the OS if this process dies)
+        try:
+            with store.db.transaction():
+                store.bind_model(embedder)
+        except BaseException:
+            store.end_write()
+            raise
 
     def _problem(self, problem: InputProblem) -> None:
         self.report.problems.append(problem)
@@ -117,10 +122,12 @@ class Ingestor:
         if twin and twin != doc.doc_id:
             self.report.duplicates.append((doc.doc_id, twin))
             if stored:  # its text changed into a copy of another document: the old version must go
+                index = self.store.vectors()
                 with db.transaction():
                     removed = db.delete_document(doc.doc_id)
-                    db.bump_generation()
-                self.store.vectors().remove(removed)
+                    generation = db.bump_generation()
+                index.remove(removed)
+                self.store.vectors_follow(generation)
             return
         if doc.doc_id in {p.doc.doc_id for p in self._pending} or doc.doc_id in inflight_hashes.values():
             self._problem(InputProblem(doc.origin, f"id {doc.doc_id!r} appears twice in this batch; the first one was kept"))
@@ -171,9 +178,10 @@ class Ingestor:
                 removed_all += removed
                 added_ids += new_ids
                 offset += n
-            db.bump_generation()
+            generation = db.bump_generation()
         index.remove(removed_all)
         index.add(added_ids, vectors)
+        self.store.vectors_follow(generation)
         for item in pending:
             if item.is_update:
                 self.report.updated += 1
@@ -182,14 +190,17 @@ class Ingestor:
             self.report.passages += len(item.passages)
 
     def finish(self) -> IngestReport:
-        self.flush()
         try:
-            self.drain()
+            self.flush()
+            try:
+                self.drain()
+            finally:
+                if self._executor:
+                    self._executor.shutdown(wait=True)
+                    self._executor = None
+            self.store.save()
         finally:
-            if self._executor:
-                self._executor.shutdown(wait=True)
-                self._executor = None
-        self.store.save()
+            self.store.end_write()
         return self.report
 
 
@@ -203,11 +214,14 @@ def ingest(store: IndexStore, items: Iterable[RawDocument | InputProblem], embed
 
 def remove_document(store: IndexStore, doc_id: str) -> int:
     """Delete a document and its passages; returns how many passages went."""
-    with store.db.transaction():
-        if store.db.document(doc_id) is None:
-            raise DocumentNotFound(doc_id)
-        removed = store.db.delete_document(doc_id)
-        store.db.bump_generation()
-    store.vectors().remove(removed)
-    store.save()
+    with store.writing("remove"):
+        index = store.vectors()
+        with store.db.transaction():
+            if store.db.document(doc_id) is None:
+                raise DocumentNotFound(doc_id)
+            removed = store.db.delete_document(doc_id)
+            generation = store.db.bump_generation()
+        index.remove(removed)
+        store.vectors_follow(generation)
+        store.save()
     return len(removed)
