@@ -248,7 +248,7 @@ def test_save_clears_files_left_by_a_killed_writer(tmp_path, fake_embedder):
         path.write_text("half")
     store.save()
     assert sorted(p.name for p in (tmp_path / "idx").iterdir() if not p.name.startswith("dipsearch.sqlite")) == [
-        "manifest.json", store.manifest["vectors_file"]]
+        "manifest.json", store.manifest["vectors_file"], "writer.lock"]
 
 
 def test_model_loading_errors_are_named(tmp_path, monkeypatch):
