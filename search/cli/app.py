@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import json
+import sqlite3
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from corpus.errors import DipsearchError
 
@@ -57,6 +59,7 @@ IndexOpt = Annotated[Path, typer.Option("--index", envvar="DIPSEARCH_INDEX", hel
 ModelOpt = Annotated[Optional[Path], typer.Option("--model", help="A local sentence-transformers model folder (default: bundled all-MiniLM-L6-v2, or the index's own).")]
 BackendOpt = Annotated[Optional[str], typer.Option("--backend", help="Encoder: onnx (default: fp32, no torch at query time), onnx-int8 (faster, slightly different vectors) or torch. Default: the fastest one matching the index's vectors.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of the terminal view.")]
+NoWaitOpt = Annotated[bool, typer.Option("--no-wait", help="If another command is writing to the index, stop (exit 1) instead of waiting for it.")]
 DEFAULT_INDEX = Path("dipsearch-index")
 
 
@@ -78,6 +81,10 @@ def edge(command):
         except DipsearchError as exc:
             err_console().print(f"[red]error:[/] {exc}", soft_wrap=True)
             raise typer.Exit(EXIT_ERROR) from None
+        except sqlite3.DatabaseError as exc:  # damage found while reading (a truncated or corrupt page)
+            err_console().print(f"[red]error:[/] the index database cannot be read ({escape(str(exc))}); "
+                                "run `dipsearch check` on this index for what can be done", soft_wrap=True)
+            raise typer.Exit(EXIT_ERROR) from None
         except KeyboardInterrupt:
             err_console().print("interrupted: everything committed so far is kept; run the same command again to finish")
             raise typer.Exit(130) from None
@@ -85,10 +92,15 @@ def edge(command):
     return wrapper
 
 
-def open_store(index: Path, create: bool = False):
+def open_store(index: Path, create: bool = False, no_wait: bool = False):
+    """Open the index; a write to it waits for another writer (saying so once), or with `no_wait` refuses."""
+    from index.lock import describe_holder
     from index.store import IndexStore
 
-    return IndexStore.open(index, create=create)
+    store = IndexStore.open(index, create=create)
+    store.wait_for_writer = not no_wait
+    store.on_wait = lambda holder: err_console().print(f"waiting for {escape(describe_holder(holder))} to finish…", soft_wrap=True)
+    return store
 
 
 def print_json(data) -> None:

@@ -8,8 +8,8 @@ import typer
 from rich.console import Console
 
 from corpus.errors import InputProblem
-from search.cli.app import (DEFAULT_INDEX, EXIT_SKIPPED, BackendOpt, IndexOpt, JsonOpt, ModelOpt, app, edge, err_console,
-                            open_store, print_json, runtime)
+from search.cli.app import (DEFAULT_INDEX, EXIT_SKIPPED, BackendOpt, IndexOpt, JsonOpt, ModelOpt, NoWaitOpt, app, edge,
+                            err_console, open_store, print_json, runtime)
 from search.cli.progress import progress_bar
 
 # ------------------------------------------------------------------ ingest
@@ -26,6 +26,7 @@ def ingest(
     max_doc_mb: Annotated[float, typer.Option("--max-doc-mb", help="Refuse documents larger than this.")] = 20.0,
     talking_points: Annotated[bool, typer.Option("--talking-points", help="Also compute talking points (once computed, every ingest keeps them fresh).")] = False,
     batch: Annotated[Optional[int], typer.Option("--batch", min=1, help="Passages embedded and committed together (default 1024; Ray 8192). A crash loses at most one batch.")] = None,
+    no_wait: NoWaitOpt = False,
     as_json: JsonOpt = False,
 ):
     """Add documents to the index: clean, chunk into passages, embed, store.
@@ -37,7 +38,7 @@ def ingest(
     from index.ingest import Ingestor
 
     options = ReadOptions(field_map=parse_field_map(field), max_doc_bytes=int(max_doc_mb * 1024 * 1024))
-    store = open_store(index, create=True)
+    store = open_store(index, create=True, no_wait=no_wait)
     embedder = runtime(ctx).embedder(model, store, backend)
     batching = {}
     if engine == "ray":
@@ -162,11 +163,12 @@ def stats(index: IndexOpt = DEFAULT_INDEX, as_json: JsonOpt = False):
 
 @app.command(epilog="Example:  dipsearch remove fmprc-en-t1558711")
 @edge
-def remove(doc_id: Annotated[str, typer.Argument(help="Document id to delete.")], index: IndexOpt = DEFAULT_INDEX, as_json: JsonOpt = False):
+def remove(doc_id: Annotated[str, typer.Argument(help="Document id to delete.")], index: IndexOpt = DEFAULT_INDEX,
+           no_wait: NoWaitOpt = False, as_json: JsonOpt = False):
     """Delete a document and its passages from the index."""
     from index.ingest import remove_document
 
-    n = remove_document(open_store(index), doc_id)
+    n = remove_document(open_store(index, no_wait=no_wait), doc_id)
     if as_json:
         print_json({"removed": doc_id, "passages": n})
     else:
