@@ -61,6 +61,9 @@ def apply_migrations(conn: sqlite3.Connection) -> list[str]:
         if name in done:
             continue
         conn.execute("BEGIN IMMEDIATE")
+        if conn.execute("SELECT 1 FROM _migrations WHERE name = ?", (name,)).fetchone():
+            conn.execute("COMMIT")  # another process opening the same new index applied it first
+            continue
         try:
             if callable(step):
                 step(conn)
