@@ -73,5 +73,13 @@ def sqlite_header_problem(path: Path) -> str | None:
     page_size = 65536 if page_size == 1 else page_size
     change_counter, pages, valid_for = struct.unpack(">I", header[24:28])[0], struct.unpack(">I", header[28:32])[0], struct.unpack(">I", header[92:96])[0]
     if pages and change_counter == valid_for and size < pages * page_size:
+        wal = path.with_name(path.name + "-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            return None  # a checkpoint may be copying pages in right now; SQLite itself judges this file
         return f"is truncated ({size:,} of {pages * page_size:,} bytes)"
     return None
+
+
+def beyond_repair(folder: Path) -> str:
+    """What to do when the database, the authority, is damaged."""
+    return f"the database is damaged beyond repair; move {folder} aside and ingest again (or restore it from a backup)"

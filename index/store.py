@@ -14,7 +14,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
-from index.consistency import database_ids, ids_checksum, read_snapshot, sqlite_header_problem, sync_vectors
+from index.consistency import beyond_repair, database_ids, ids_checksum, read_snapshot, sqlite_header_problem, sync_vectors
 from index.database import Database
 from index.errors import IndexDamaged, IndexFormatError, IndexLocationError, IndexNotFound, ModelMismatch
 from index.lock import WriterLock
@@ -285,8 +285,7 @@ def _refuse_damaged_database(folder: Path, db_path: Path, manifest: dict | None)
     if problem.startswith("is empty") and not recorded and not any(folder.glob("vectors-*.faiss")):
         return  # a new index whose first write never happened
     said = f" while {MANIFEST_NAME} says {recorded:,} passages" if recorded else ""
-    raise IndexDamaged(f"{db_path} is not a readable dipsearch database (it {problem}{said}); the database holds every "
-                       f"document and is damaged beyond repair: move {folder} aside (or restore it from a backup) and ingest again")
+    raise IndexDamaged(f"{db_path} is not a readable dipsearch database (it {problem}{said}); {beyond_repair(folder)}")
 
 
 def _open_database(db_path: Path, readonly: bool) -> Database:

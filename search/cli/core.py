@@ -36,7 +36,9 @@ def ingest(
     """
     from corpus.readers import ReadOptions, parse_field_map, read_inputs
     from index.ingest import Ingestor
+    from index.location import refuse_index_among_inputs
 
+    refuse_index_among_inputs(index, paths)
     options = ReadOptions(field_map=parse_field_map(field), max_doc_bytes=int(max_doc_mb * 1024 * 1024))
     store = open_store(index, create=True, no_wait=no_wait)
     embedder = runtime(ctx).embedder(model, store, backend)
