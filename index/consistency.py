@@ -43,17 +43,21 @@ def read_snapshot(conn: sqlite3.Connection):
             conn.execute("COMMIT")
 
 
-def sync_vectors(vectors, db, db_ids: np.ndarray, dimension: int) -> tuple[int, int]:
-    """Make `vectors` hold exactly `db_ids`: drop ids the database lacks, add the missing ones with
-    their stored vectors. Returns (added, removed). Call inside `read_snapshot`."""
+def sync_vectors(vectors, db, db_ids: np.ndarray, dimension: int) -> tuple[int, int] | None:
+    """Make `vectors` hold exactly `db_ids`: drop ids the database lacks, append the missing ones
+    with their stored vectors. Returns (added, removed), or None (nothing changed) when a missing id
+    is older than one kept: appending it would order the index unlike a clean build, whose ties in
+    score then rank differently; the caller rebuilds instead. Call inside `read_snapshot`."""
     have = np.sort(vectors.ids())
     extra = np.setdiff1d(have, db_ids, assume_unique=True)
     missing = np.setdiff1d(db_ids, have, assume_unique=True)
+    kept = np.setdiff1d(have, extra, assume_unique=True)
+    if len(missing) and len(kept) and missing[0] < kept[-1]:
+        return None
     if len(extra):
         vectors.remove(extra)
     if len(missing):
-        ids = [int(i) for i in missing]
-        vectors.add(missing, db.vectors_for(ids, dimension))
+        vectors.add(missing, db.vectors_for([int(i) for i in missing], dimension))
     return len(missing), len(extra)
 
 

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
+
 from index.consistency import beyond_repair, database_ids, ids_checksum, read_snapshot, sqlite_header_problem, sync_vectors
 from index.database import Database
 from index.errors import IndexDamaged, IndexFormatError, IndexLocationError, IndexNotFound, ModelMismatch
@@ -142,14 +144,15 @@ class IndexStore:
                 path = self._vector_path(generation)
                 if self.manifest and self.manifest.get("generation") == generation and path.exists():
                     self._vectors = self._load_vectors(path, dimension)
+                    if self._vectors is not None and not np.array_equal(np.sort(self._vectors.ids()), db_ids):
+                        self._vectors = None  # the file holds other ids than the database: rebuilt, not used as saved
                 if self._vectors is None:
                     self._vectors = self._build_vectors(dimension)
                     self.rebuilt_vectors = len(db_ids) > 0
-                elif sync_vectors(self._vectors, self.db, db_ids, dimension) != (0, 0):
-                    self.rebuilt_vectors = True  # the file held other ids than the database: not used as saved
             else:  # another process committed: follow it, and re-read the manifest it wrote
                 self.manifest, self.manifest_problem = _tolerant_manifest(self.folder, self.manifest, self.manifest_problem)
-                sync_vectors(self._vectors, self.db, db_ids, dimension)
+                if sync_vectors(self._vectors, self.db, db_ids, dimension) is None:
+                    self._vectors = self._build_vectors(dimension)
             self._vectors_generation = generation
         return self._vectors
 
