@@ -244,6 +244,8 @@ class IndexStore:
         database's passage ids (by the checksum the manifest records; no vectors are loaded)."""
         self.manifest, self.manifest_problem = _tolerant_manifest(self.folder, self.manifest, self.manifest_problem)
         manifest = self.manifest or {}
+        if self._vectors is not None and self.rebuilt_vectors:
+            return False  # this process found the file out of step when it loaded it
         with read_snapshot(self.db.conn):
             if manifest.get("generation") != self.db.generation() or not self._vector_path(self.db.generation()).exists():
                 return False

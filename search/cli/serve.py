@@ -25,6 +25,7 @@ def serve(
     from search.web.app import create_app
 
     store = open_store(index)
+    store.wait_for_writer = False  # a request never waits for an ingest: stale talking points serve meanwhile
     rt = runtime(ctx)
     loader = None if lexical_only else (lambda: rt.embedder(model, store, backend))
     web = create_app(store, loader, preload=not lexical_only)

@@ -56,7 +56,7 @@ def status_for(exc: DipsearchError) -> int:
         return 404
     if name == "ModelMismatch":
         return 409
-    if name == "ModelError":
+    if name in ("ModelError", "IndexBusy"):
         return 503
     return 400
 
