@@ -19,6 +19,7 @@ from pathlib import Path
 
 import faiss
 import numpy as np
+import pytest
 
 from index.consistency import database_ids
 from index.store import IndexStore
@@ -112,3 +113,31 @@ def test_a_second_writer_waits_or_refuses_and_readers_do_not_wait(tmp_path):
     assert _file_ids(index).tolist() == database_ids(store.db.conn).tolist()
     assert committed_docs(index) == N_DOCS - 1
     assert time.monotonic() - started < 120
+
+
+def test_talking_points_refresh_waits_for_the_writer_lock_or_serves_stale_clusters(tmp_path):
+    """Within one process two stores hold separate lock files' descriptors, so they exclude each other
+    like two processes: a refresh while another store writes refuses (no wait) or uses stale clusters."""
+    from index.errors import IndexBusy
+    from search.talking_points import TalkingPointOptions, ensure_talking_points, refresh_talking_points
+    from tests.builders import build, raw
+    from tests.fakes import FakeEmbedder
+    from tests.web_corpus import build_index
+
+    embedder = FakeEmbedder()
+    folder = tmp_path / "idx"
+    build_index(folder, embedder, talking_points=True).close()
+    writer, _ = build(folder, [raw("extra", "Dialogue and consultation remain the only viable path toward lasting harmony across the Selva basin, said Quillon.")], embedder)
+    writer.begin_write("ingest")  # holds the lock, as an ingest in progress would
+    reader = IndexStore.open(folder)
+    reader.wait_for_writer = False
+    try:
+        assert ensure_talking_points(reader, embedder) is None  # stale (the new document is not in them) but served
+        with pytest.raises(IndexBusy, match=r"another writer \(pid \d+, ingest since .*\) is writing to this index"):
+            refresh_talking_points(reader, embedder, TalkingPointOptions())
+    finally:
+        writer.end_write()
+    report = refresh_talking_points(reader, embedder, TalkingPointOptions())
+    assert not report.skipped and report.clusters >= 1
+    reader.close()
+    writer.close()
