@@ -27,9 +27,9 @@ class StoredHashes:
 class Database:
     """One connection to an index database. Writes go through `transaction()`."""
 
-    def __init__(self, path: Path, readonly: bool = False):
+    def __init__(self, path: Path, readonly: bool = False, immutable: bool = False):
         self.path = Path(path)
-        uri = f"file:{self.path}?mode=ro" if readonly else f"file:{self.path}"
+        uri = f"file:{self.path}?mode=ro{'&immutable=1' if immutable else ''}" if readonly else f"file:{self.path}"
         try:
             self.conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=30, check_same_thread=False)
             self.conn.row_factory = sqlite3.Row
@@ -42,7 +42,7 @@ class Database:
                 apply_migrations(self.conn)
             unknown = unknown_migrations(self.conn)
         except sqlite3.DatabaseError as exc:
-            raise IndexFormatError(f"{self.path} is not a readable dipsearch database ({exc}); rebuild the index with `dipsearch ingest`") from exc
+            raise IndexFormatError(f"{self.path} is not a readable dipsearch database ({exc}); run `dipsearch check` on this index for what can be done") from exc
         if unknown:
             raise IndexFormatError(f"{self.path} was written by a newer dipsearch (schema {sorted(unknown)[-1]}); upgrade dipsearch to read it")
 

@@ -26,3 +26,15 @@ class ModelError(Unavailable):
 class DocumentNotFound(NotFound):
     def __init__(self, doc_id):
         super().__init__(f"no document with id {doc_id!r} in this index; list ids with `dipsearch search QUERY --json` or check --index")
+
+
+class IndexBusy(Unavailable):
+    """Another process is writing to this index (the writer lock is held)."""
+
+    def __init__(self, holder: dict | None, who: str):
+        self.holder = holder
+        super().__init__(f"{who} is writing to this index; try again when it has finished")
+
+
+class IndexDamaged(IndexFormatError):
+    """The index's files are damaged; the message says what can be done (repair, or move aside and ingest)."""

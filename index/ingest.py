@@ -127,8 +127,13 @@ class Ingestor:
         self._pending: list[_Pending] = []
         self._pending_hashes: dict[str, str] = {}
         self._first_seen: dict[str, str] = {}  # doc id -> origin of its first occurrence in this ingest
-        with store.db.transaction():
-            store.bind_model(embedder)
+        store.begin_write("ingest")  # one writer at a time; released by finish() (or by the OS if this process dies)
+        try:
+            with store.db.transaction():
+                store.bind_model(embedder)
+        except BaseException:
+            store.end_write()
+            raise
 
     def _problem(self, problem: InputProblem) -> None:
         self.report.problems.append(problem)
@@ -168,10 +173,12 @@ class Ingestor:
         if twin and twin != doc.doc_id:
             self.report.duplicates.append((doc.doc_id, twin))
             if stored:  # its text changed into a copy of another document: the old version must go
+                index = self.store.vectors()
                 with db.transaction():
                     removed = db.delete_document(doc.doc_id)
-                    db.bump_generation()
-                self.store.vectors().remove(removed)
+                    generation = db.bump_generation()
+                index.remove(removed)
+                self.store.vectors_follow(generation)
             return
         passages = chunk(doc.text, self.embedder.count_tokens, self.chunk_options)
         self._pending.append(_Pending(doc, text_hash, rhash, passages, is_update=stored is not None))
@@ -219,9 +226,10 @@ class Ingestor:
                 removed_all += removed
                 added_ids += new_ids
                 offset += n
-            db.bump_generation()
+            generation = db.bump_generation()
         index.remove(removed_all)
         index.add(added_ids, vectors)
+        self.store.vectors_follow(generation)
         for item in pending:
             if item.is_update:
                 self.report.updated += 1
@@ -229,34 +237,54 @@ class Ingestor:
                 self.report.added += 1
             self.report.passages += len(item.passages)
 
+    def abort(self) -> None:
+        """Stop without finishing (an error, an interrupt): what was committed stays, the batch in flight is
+        dropped, and the writer lock is released so the next ingest, even in this process, can go on."""
+        try:
+            if self._executor:
+                self._executor.shutdown(wait=True, cancel_futures=True)
+                self._executor = None
+        finally:
+            self.store.end_write()
+
     @_storage_errors
     def finish(self) -> IngestReport:
-        self.flush()
         try:
-            self.drain()
+            self.flush()
+            try:
+                self.drain()
+            finally:
+                if self._executor:
+                    self._executor.shutdown(wait=True)
+                    self._executor = None
+            self.store.save()
         finally:
-            if self._executor:
-                self._executor.shutdown(wait=True)
-                self._executor = None
-        self.store.save()
+            self.store.end_write()
         return self.report
 
 
 def ingest(store: IndexStore, items: Iterable[RawDocument | InputProblem], embedder, **options) -> IngestReport:
     """Ingest every item; returns what happened to each."""
     ingestor = Ingestor(store, embedder, **options)
-    for item in items:
-        ingestor.add(item)
+    try:
+        for item in items:
+            ingestor.add(item)
+    except BaseException:
+        ingestor.abort()
+        raise
     return ingestor.finish()
 
 
 def remove_document(store: IndexStore, doc_id: str) -> int:
     """Delete a document and its passages; returns how many passages went."""
-    with store.db.transaction():
-        if store.db.document(doc_id) is None:
-            raise DocumentNotFound(doc_id)
-        removed = store.db.delete_document(doc_id)
-        store.db.bump_generation()
-    store.vectors().remove(removed)
-    store.save()
+    with store.writing("remove"):
+        index = store.vectors()
+        with store.db.transaction():
+            if store.db.document(doc_id) is None:
+                raise DocumentNotFound(doc_id)
+            removed = store.db.delete_document(doc_id)
+            generation = store.db.bump_generation()
+        index.remove(removed)
+        store.vectors_follow(generation)
+        store.save()
     return len(removed)

@@ -33,16 +33,29 @@ def write_json_atomic(path: Path, data: dict) -> None:
 
 
 def read_manifest(folder: Path) -> dict | None:
+    """The manifest, or None when there is none; a damaged one raises IndexFormatError."""
+    data, problem = load_manifest(folder)
+    if problem:
+        raise IndexFormatError(problem)
+    return data
+
+
+def load_manifest(folder: Path) -> tuple[dict | None, str | None]:
+    """(manifest, None), (None, None) when absent, or (None, what is wrong) when it cannot be parsed.
+    A damaged manifest is not fatal: SQLite is the authority, and the next save rewrites it.
+    A manifest of another program or a newer format still raises IndexFormatError."""
     path = folder / MANIFEST_NAME
-    if not path.exists():
-        return None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None, None
     except (OSError, ValueError) as exc:
-        raise IndexFormatError(f"{path} is damaged ({exc}); run `dipsearch ingest` again on this index to rewrite it") from exc
+        return None, f"{path} is damaged ({exc}); `dipsearch repair` or the next ingest rewrites it from the database"
+    if not isinstance(data, dict) or "format" not in data:
+        return None, f"{path} is damaged (not a dipsearch manifest); `dipsearch repair` or the next ingest rewrites it from the database"
     if data.get("format") != FORMAT_NAME:
         raise IndexFormatError(f"{folder} is not a dipsearch index (its manifest says format {data.get('format')!r}); pick another --index")
     version = data.get("format_version")
     if not isinstance(version, int) or version > FORMAT_VERSION:
         raise IndexFormatError(f"{folder} has index format {version}, newer than this dipsearch reads ({FORMAT_VERSION}); upgrade dipsearch")
-    return data
+    return data, None

@@ -75,6 +75,9 @@ def apply_migrations(conn: sqlite3.Connection, migrations: Sequence[Migration] |
             continue
         nested = conn.in_transaction
         conn.execute("SAVEPOINT migration" if nested else "BEGIN IMMEDIATE")
+        if conn.execute("SELECT 1 FROM _migrations WHERE name = ?", (name,)).fetchone():
+            conn.execute("RELEASE migration" if nested else "COMMIT")  # another process opening the same new index applied it first
+            continue
         try:
             if callable(step):
                 step(conn)

@@ -40,6 +40,16 @@ class VectorIndex:
     def size(self) -> int:
         return int(self.index.ntotal)
 
+    def ids(self) -> np.ndarray:
+        """The passage ids this index holds (unsorted)."""
+        faiss = _faiss()
+        if hasattr(self.index, "id_map"):  # IndexIDMap2 around flat or HNSW
+            return faiss.vector_to_array(self.index.id_map).astype(np.int64)
+        invlists = faiss.extract_index_ivf(self.index).invlists
+        parts = [faiss.rev_swig_ptr(invlists.get_ids(i), invlists.list_size(i)).copy()
+                 for i in range(invlists.nlist) if invlists.list_size(i)]
+        return np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, np.int64)
+
     def add(self, ids, vectors: np.ndarray) -> None:
         if len(ids):
             self.index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), np.asarray(ids, dtype=np.int64))

@@ -93,11 +93,15 @@ class Index:
 
     @classmethod
     def open(cls, path: Path | str, model: Path | str | None = None, backend: str | None = None, create: bool = False,
-             **options) -> "Index":
-        """The index at `path` (with `create`, a new empty one if there is none). Raises IndexNotFound otherwise."""
+             wait_for_writer: bool = True, on_wait: Callable | None = None, **options) -> "Index":
+        """The index at `path` (with `create`, a new empty one if there is none). Raises IndexNotFound otherwise.
+        A write waits while another process writes (`on_wait(holder)` is told once), or with `wait_for_writer=False`
+        raises IndexBusy."""
         from index.store import IndexStore
 
-        return cls(IndexStore.open(path, create=create), model=model, backend=backend, **options)
+        store = IndexStore.open(path, create=create)
+        store.wait_for_writer, store.on_wait = wait_for_writer, on_wait
+        return cls(store, model=model, backend=backend, **options)
 
     @property
     def path(self) -> Path:

@@ -145,9 +145,10 @@ def test_newer_format_version_is_refused(tmp_path, fake_embedder):
     path.write_text(json.dumps({**manifest, "format": "something-else"}))
     with pytest.raises(IndexFormatError, match="is not a dipsearch index"):
         IndexStore.open(tmp_path / "idx")
-    path.write_text("{broken")
-    with pytest.raises(IndexFormatError, match="manifest.json is damaged"):
-        IndexStore.open(tmp_path / "idx")
+    path.write_text("{broken")  # damaged, not foreign: it opens from SQLite, saying what is wrong (tests/test_recovery.py)
+    store = IndexStore.open(tmp_path / "idx")
+    assert store.manifest is None and "manifest.json is damaged" in store.manifest_problem
+    store.close()
 
 
 def test_unknown_migration_and_damaged_database_are_refused(tmp_path, fake_embedder):
@@ -247,7 +248,7 @@ def test_save_clears_files_left_by_a_killed_writer(tmp_path, fake_embedder):
         path.write_text("half")
     store.save()
     assert sorted(p.name for p in (tmp_path / "idx").iterdir() if not p.name.startswith("dipsearch.sqlite")) == [
-        "manifest.json", store.manifest["vectors_file"]]
+        "manifest.json", store.manifest["vectors_file"], "writer.lock"]
 
 
 def test_model_loading_errors_are_named(tmp_path, monkeypatch):

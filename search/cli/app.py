@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import json
+import sqlite3
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -45,6 +46,7 @@ ModelOpt = Annotated[Optional[Path], typer.Option("--model", help="A local sente
 BackendOpt = Annotated[Optional[str], typer.Option("--backend", help="Encoder: onnx (default: fp32, no torch at query time), onnx-int8 (faster, slightly different vectors) or torch. Default: the fastest one matching the index's vectors.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of the terminal view.")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite an existing output file (never the index's own files).")]
+NoWaitOpt = Annotated[bool, typer.Option("--no-wait", help="If another command is writing to the index, stop (exit 1) instead of waiting for it.")]
 DEFAULT_INDEX = Path("dipsearch-index")
 
 
@@ -120,6 +122,10 @@ def edge(command):
         except DipsearchError as exc:
             err_console().print(f"[red]error:[/] {escape(cli_message(exc, command))}", soft_wrap=True)
             raise typer.Exit(getattr(exc, "exit_code", EXIT_ERROR)) from None
+        except sqlite3.DatabaseError as exc:  # damage found while reading (a truncated or corrupt page)
+            err_console().print(f"[red]error:[/] the index database cannot be read ({escape(str(exc))}); "
+                                "run `dipsearch check` on this index for what can be done", soft_wrap=True)
+            raise typer.Exit(EXIT_ERROR) from None
         except KeyboardInterrupt:
             err_console().print("interrupted: everything committed so far is kept; run the same command again to finish")
             raise typer.Exit(130) from None
@@ -127,18 +133,30 @@ def edge(command):
     return wrapper
 
 
-def open_store(index: Path, create: bool = False):
+def open_store(index: Path, create: bool = False, no_wait: bool = False):
+    """Open the index; a write to it waits for another writer (saying so once), or with `no_wait` refuses."""
     from index.store import IndexStore
 
-    return IndexStore.open(index, create=create)
+    store = IndexStore.open(index, create=create)
+    store.wait_for_writer, store.on_wait = not no_wait, _say_waiting
+    return store
 
 
-def open_index(ctx: typer.Context, index: Path, model: Path | None = None, backend: str | None = None, create: bool = False):
-    """The façade over the index folder; the model loads through this runtime on first need."""
+def open_index(ctx: typer.Context, index: Path, model: Path | None = None, backend: str | None = None, create: bool = False,
+               no_wait: bool = False):
+    """The façade over the index folder; the model loads through this runtime on first need. A write waits for
+    another writer (saying so once), or with `no_wait` refuses."""
     from search.api import Index
 
     rt = runtime(ctx)
-    return Index.open(index, create=create, loader=lambda store: rt.embedder(model, store, backend))
+    return Index.open(index, create=create, loader=lambda store: rt.embedder(model, store, backend),
+                      wait_for_writer=not no_wait, on_wait=_say_waiting)
+
+
+def _say_waiting(holder) -> None:
+    from index.lock import describe_holder
+
+    err_console().print(f"waiting for {escape(describe_holder(holder))} to finish…", soft_wrap=True)
 
 
 def output_path(path: Path, index: Path, force: bool, option: str, names: tuple[str, ...] | None = None) -> Path:

@@ -10,7 +10,7 @@ from rich.markup import escape
 
 from corpus.errors import InputProblem
 from corpus.readers import formats
-from search.cli.app import (DEFAULT_INDEX, EXIT_SKIPPED, BackendOpt, IndexOpt, JsonOpt, ModelOpt, app, edge, err_console,
+from search.cli.app import (DEFAULT_INDEX, EXIT_SKIPPED, BackendOpt, IndexOpt, JsonOpt, ModelOpt, NoWaitOpt, app, edge, err_console,
                             open_index, print_json)
 from search.cli.progress import progress_bar
 from search.retrieval.modes import DEFAULT_MODE, modes_help
@@ -29,6 +29,7 @@ def ingest(
     max_doc_mb: Annotated[float, typer.Option("--max-doc-mb", help="Refuse documents larger than this.")] = 20.0,
     talking_points: Annotated[bool, typer.Option("--talking-points", help="Also compute talking points (once computed, every ingest keeps them fresh).")] = False,
     batch: Annotated[Optional[int], typer.Option("--batch", min=1, help="Passages embedded and committed together (default 1024; Ray 8192). A crash loses at most one batch.")] = None,
+    no_wait: NoWaitOpt = False,
     as_json: JsonOpt = False,
 ):
     """Add documents to the index: clean, chunk into passages, embed, store.
@@ -38,6 +39,9 @@ def ingest(
     """
     from corpus.readers import doc_limit_bytes, parse_field_map
 
+    from index.location import refuse_index_among_inputs
+
+    refuse_index_among_inputs(index, paths)
     doc_limit_bytes(max_doc_mb)  # refuse a limit like nan before the index folder is created
     if engine not in ("local", "ray"):
         raise typer.BadParameter(f"{engine!r}: choose local or ray", param_hint="--engine")
@@ -153,9 +157,9 @@ def stats(ctx: typer.Context, index: IndexOpt = DEFAULT_INDEX, as_json: JsonOpt 
 @app.command(epilog="Example:  dipsearch remove fmprc-en-t1558711")
 @edge
 def remove(ctx: typer.Context, doc_id: Annotated[str, typer.Argument(help="Document id to delete.")], index: IndexOpt = DEFAULT_INDEX,
-           as_json: JsonOpt = False):
+           no_wait: NoWaitOpt = False, as_json: JsonOpt = False):
     """Delete a document and its passages from the index."""
-    n = open_index(ctx, index).remove(doc_id)
+    n = open_index(ctx, index, no_wait=no_wait).remove(doc_id)
     if as_json:
         print_json({"removed": doc_id, "passages": n})
     else:

@@ -29,7 +29,7 @@ def serve(
 
     from search.web.app import create_app
 
-    idx = open_index(ctx, index, model, backend)
+    idx = open_index(ctx, index, model, backend, no_wait=True)  # a request never waits for an ingest: stale talking points serve meanwhile
     extra = [host, *(allowed_host or [])]
     web = create_app(idx.store if lexical_only else idx, preload=not lexical_only,  # a bare store: no model, lexical only
                      allowed_hosts=extra, max_body_bytes=max_body_kb * 1024)

@@ -62,7 +62,14 @@ def ensure_talking_points(store, embedder, options: TalkingPointOptions | None =
         if tp_store.has_clusters(store.db):
             return None  # stale but usable; the caller chose not to load a model
         raise TalkingPointsError("no talking points computed for this index yet; run `dipsearch talking-points` (it loads the model)")
-    return refresh_talking_points(store, embedder, options)
+    from index.errors import IndexBusy, IndexLocationError
+
+    try:
+        return refresh_talking_points(store, embedder, options)
+    except (IndexBusy, IndexLocationError):
+        if tp_store.has_clusters(store.db):
+            return None  # another process is writing (or the index is read-only): the stored clusters still serve
+        raise
 
 
 def find_talking_points(store, embedder, filters: Filters | None = None, query: str | None = None, min_docs: int = 2,

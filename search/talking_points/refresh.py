@@ -50,6 +50,16 @@ def refresh_talking_points(store, embedder, options: TalkingPointOptions | None 
         raise TalkingPointsError("talking points must be recomputed and that needs the embedding model; run without --no-model, or run `dipsearch talking-points` once")
     store.check_model(embedder)
     ensure_schema(db.conn)
+    with store.writing("talking-points"):  # one writer at a time (index/lock.py)
+        return _recompute(store, embedder, options, force, progress)
+
+
+def _recompute(store, embedder, options: TalkingPointOptions, force: bool, progress=None) -> RefreshReport:
+    db = store.db
+    report = RefreshReport()
+    if not force and tp_store.is_fresh(db, options.to_json()):  # another writer refreshed them while this one waited
+        report.skipped = True
+        return report
     generation = db.generation()
     t0 = time.perf_counter()
     if not tp_store.tokens_current(db):  # split with another tokenizer (an index from before CJK characters were tokens)
