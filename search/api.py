@@ -262,3 +262,21 @@ class Index:
             embedder = self.optional_embedder() if topic else None
             found = find_talking_points(self.store, embedder, filters, topic, min_docs, limit, options, refresh=topic is None)
         return ResultSet(found)
+
+    # ------------------------------------------------------------- formulas and trends (search/formulas)
+    @_locked
+    def formulas(self, query: str | None = None, *, filters=None, min_docs: int = 2, limit: int = 20, on_progress=None,
+                 **filter_values) -> ResultSet:
+        """Phrases reused across documents (formulas), best first, containing `query`'s words if given. Needs no model."""
+        from search.formulas import find_formulas
+        from search.requests import build_filters
+
+        return ResultSet(find_formulas(self.store, filters or build_filters(**filter_values), query, min_docs, limit, on_progress))
+
+    @_locked
+    def trend(self, query: str, *, filters=None, period: str = "month", match: str = "phrase", **filter_values):
+        """Documents matching `query` per period and source, with each period's statement volume. Needs no model."""
+        from search.formulas.trend import trend
+        from search.requests import build_filters
+
+        return trend(self.store, query, filters or build_filters(**filter_values), period, match)

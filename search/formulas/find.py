@@ -7,7 +7,7 @@ filters become one stream; maximal shared n-grams become candidates (candidates.
 are located in every document; boilerplate is dropped (boilerplate.py); the rest are ranked, and
 phrases contained in a better-ranked one are folded into it as variants.
 
-Rank: log2(documents) x (1 + specificity, capped at 10) x (0.5 + cohesion) x name factor x (0.3 + time
+Rank: log2(documents) x (1 + specificity, capped at 10) x (0.5 + cohesion) x name factor x (0.6 + 0.4 x time
 span share) x source factor. The name factor lowers phrases whose content words are mostly written
 capitalised mid-sentence (people's names and titles are not formulas); the time span share is the
 phrase's first-to-last span over the corpus's.
@@ -134,7 +134,7 @@ def find_formulas(store, filters: Filters | None = None, query: str | None = Non
         days = [ordinals[d] for d in set(docs) if ordinals[d] is not None]
         span = (max(days) - min(days)) / corpus_span if corpus_span and days else 0.0
         n_sources = len({facets[d]["source"] or "unknown" for d in set(docs)})
-        score = _prelim(corpus, c) * (0.3 + span) * (1 + 0.25 * (min(n_sources, 5) - 1))
+        score = _prelim(corpus, c) * (0.6 + 0.4 * span) * (1 + 0.25 * (min(n_sources, 5) - 1))
         scored.append((score, c, docs, n_sources))
     scored.sort(key=lambda s: (-s[0], s[1].tokens))
     kept: list[tuple[float, Candidate, list[int], int, list[tuple[int, ...]]]] = []

@@ -10,7 +10,7 @@ from index.batches import in_batches
 from search.formulas.migrations import ensure_schema
 from search.formulas.prepare import DocumentTokens, document_tokens
 
-VERSION = 1  # of the tokenizer; rows of another version are computed again
+VERSION = 2  # of the tokenizer; rows of another version are computed again
 SEP = "\x1f"
 
 
