@@ -108,7 +108,9 @@ def shared_phrases(stream: Stream, min_len: int = 3, max_len: int = 20, min_docs
             starts = np.arange(max(0, n_pos - n + 1), dtype=np.int64)
         else:
             cand = np.nonzero(alive_prev[: n_pos - n + 1])[0] if n_pos - n + 1 > 0 else np.zeros(0, np.int64)
-            starts = cand[alive_prev[cand + 1]]
+            starts = cand  # the first n-1 tokens are shared ...
+            tail = np.nonzero(alive_prev[1 : n_pos - n + 2])[0]  # ... or the last n-1 (a tolerant use may share only one half)
+            starts = np.union1d(starts, tail) if tolerant else cand[alive_prev[cand + 1]]
         starts = starts[hasher.clean(starts, n)]
         hashes = hasher.window(starts, n)
         docs = doc[starts]
