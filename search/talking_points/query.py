@@ -13,7 +13,7 @@ from search.talking_points.errors import TalkingPointsError
 from search.talking_points.migrations import ensure_schema
 from search.talking_points.options import TalkingPointOptions
 from search.talking_points.refresh import refresh_talking_points
-from search.talking_points.sentences import content_stems
+from search.talking_points.sentences import content_stems, normalise
 
 QUERY_COSINE = 0.4  # a cluster is on the topic of --query when its representative is this close to it
 
@@ -95,6 +95,7 @@ def find_talking_points(store, embedder, filters: Filters | None = None, query: 
     reps = tp_store.representatives(store.db, [c.cluster_id for c in kept])
     for c in kept:
         c.representative = reps[c.cluster_id][0]
+        _representative_among_members(c)
         _summarise(c)
     if query and query.strip():
         kept = _on_topic(kept, reps, query, embedder)
@@ -102,6 +103,15 @@ def find_talking_points(store, embedder, filters: Filters | None = None, query: 
     for rank, c in enumerate(kept[:limit], start=1):
         c.rank = rank
     return kept[:limit]
+
+
+def _representative_among_members(c: Cluster) -> None:
+    """The representative wording must be one of the members shown. The stored one is the centre of the whole
+    cluster; when filters leave its own sentences out, the member closest to it stands in (the cause of a
+    representative naming one country while every member shown named others)."""
+    wordings = {normalise(m.sentence) for m in c.members}
+    if normalise(c.representative) not in wordings and c.members:
+        c.representative = max(c.members, key=lambda m: (m.similarity, -m.passage.passage_id)).sentence
 
 
 def _summarise(c: Cluster) -> None:
