@@ -84,6 +84,15 @@ def test_only_new_documents_are_tokenized_after_an_ingest(store, fake_embedder):
     assert refresh_tokens(store.db) == 0
     ingest(store, [doc(7, "riparian sovereignty and mutual restraint again.", "2019-06-01")], fake_embedder)
     assert refresh_tokens(store.db) == 1
+    riparian = next(f for f in find_formulas(store, limit=10) if "riparian" in f.text.lower())
+    assert "d7" in riparian.documents  # the stored list was for the index before this ingest
+
+
+def test_a_computed_list_is_stored_and_read_back(store):
+    first = find_formulas(store, limit=5)
+    assert store.db.conn.execute("SELECT count(*) FROM fm_results").fetchone()[0] == 1
+    again = find_formulas(store, limit=5)
+    assert [f.as_dict() for f in again] == [f.as_dict() for f in first]
 
 
 def test_chinese_formulas(tmp_path, fake_embedder):

@@ -129,3 +129,33 @@ def _hash_tokens(hasher: Hasher, tokens: np.ndarray) -> int:
     values = hasher.values[tokens]
     with np.errstate(over="ignore"):
         return int(np.sum(values * hasher.powers[: len(tokens)], dtype=np.uint64))
+
+
+def documents_using(corpus: Corpus, token_lists, candidates: list[Candidate]) -> list[int]:
+    """For each candidate, in how many of `token_lists` (norms per document, another text of the same documents,
+    e.g. their questions) it occurs exactly."""
+    index = {v: i for i, v in enumerate(corpus.vocab)}
+    parts, owners = [], []
+    for number, norms in enumerate(token_lists):
+        if norms:
+            parts.append(np.fromiter((index.get(n, 0) for n in norms), dtype=np.int64, count=len(norms)))
+            parts.append(np.zeros(1, np.int64))
+            owners.append(np.full(len(norms) + 1, number, dtype=np.int64))
+    if not parts or not candidates:
+        return [0] * len(candidates)
+    ids, owner = np.concatenate(parts), np.concatenate(owners)
+    hasher = Hasher(ids, n_vocab=len(corpus.vocab))
+    out = [0] * len(candidates)
+    by_len: dict[int, dict[int, int]] = {}
+    for i, c in enumerate(candidates):
+        by_len.setdefault(len(c.tokens), {})[_hash_tokens(hasher, np.asarray(c.tokens, dtype=np.int64))] = i
+    for n, table in by_len.items():
+        if len(ids) < n:
+            continue
+        starts = np.arange(len(ids) - n + 1, dtype=np.int64)
+        starts = starts[hasher.clean(starts, n)]
+        h = hasher.window(starts, n)
+        hit = np.isin(h, np.fromiter(table.keys(), dtype=np.uint64, count=len(table)))
+        for value, doc in set(zip(h[hit].tolist(), owner[starts[hit]].tolist())):
+            out[table[value]] += 1
+    return out

@@ -10,10 +10,13 @@ phrases contained in a better-ranked one are folded into it as variants.
 Rank: log2(documents) x (1 + specificity, capped at 10) x (0.5 + cohesion) x name factor x (0.6 + 0.4 x time
 span share) x source factor. The name factor lowers phrases whose content words are mostly written
 capitalised mid-sentence (people's names and titles are not formulas); the time span share is the
-phrase's first-to-last span over the corpus's.
+phrase's first-to-last span over the corpus's. In transcripts, a phrase the journalists use too is a topic
+everyone names ("Iranian nuclear issue", "oil and gas"), not the speaker's formula: the score is multiplied
+by documents using it / (those + documents whose questions use it).
 """
 from __future__ import annotations
 
+import json
 import math
 from collections import Counter
 from collections.abc import Callable
@@ -26,7 +29,7 @@ from index import passage_queries
 from search.filters import Filters
 from search.formulas import store as fm_store
 from search.formulas.boilerplate import edge_share, is_boilerplate
-from search.formulas.candidates import Candidate, find_candidates, find_uses
+from search.formulas.candidates import Candidate, documents_using, find_candidates, find_uses
 from search.formulas.corpus_stream import Corpus, build_corpus
 from search.formulas.errors import EmptyIndex, FormulasError
 from search.formulas.history import check_period, series
@@ -34,6 +37,7 @@ from search.formulas.tokens import NUMBER, is_content, tokenize
 
 SHORTLIST = 400  # candidates located in full (at least 20 per item asked for)
 SPECIFICITY_CAP = 10.0
+SPREAD_POWER = 1.0  # tried 1.5 on MFA: generic idioms and titles with many documents rose (23 of 30 real, against 26)
 
 
 @dataclass
@@ -80,6 +84,19 @@ class Formula:
         """Documents using it per period: [{period, count, by_source}]."""
         return series([(u.date, u.source) for u in self.uses], period)
 
+    def stored(self) -> dict:
+        """Everything needed to make it again (`from_stored`)."""
+        return {"text": self.text, "n_documents": self.n_documents, "n_sources": self.n_sources, "score": self.score,
+                "specificity": self.specificity, "cohesion": self.cohesion, "variants": self.variants, "rank": self.rank,
+                "uses": [u.as_dict() for u in self.uses], "first": self.first.as_dict() if self.first else None,
+                "last": self.last.as_dict() if self.last else None}
+
+    @classmethod
+    def from_stored(cls, data: dict) -> "Formula":
+        use = lambda d: Use(**d) if d else None  # noqa: E731
+        return cls(data["text"], data["n_documents"], data["n_sources"], use(data["first"]), use(data["last"]), data["score"],
+                   data["specificity"], data["cohesion"], [Use(**u) for u in data["uses"]], list(data["variants"]), rank=data["rank"])
+
     def as_dict(self, period: str = "month") -> dict:
         return {"kind": self.kind, "rank": self.rank, "text": self.text, "n_documents": self.n_documents, "n_sources": self.n_sources,
                 "first_seen": self.first_seen, "last_seen": self.last_seen, "first": self.first.as_dict() if self.first else None,
@@ -100,6 +117,17 @@ def find_formulas(store, filters: Filters | None = None, query: str | None = Non
     if db.counts().get("documents", 0) == 0:
         raise EmptyIndex()
     fm_store.refresh_tokens(db, progress)
+    request = json.dumps({"filters": (filters or Filters()).as_dict(), "query": (query or "").strip(), "min_docs": min_docs,
+                          "limit": limit, "version": fm_store.VERSION}, sort_keys=True)
+    stored = fm_store.cached(db, request)
+    if stored is not None:
+        return [Formula.from_stored(f) for f in stored]
+    found = _compute(db, filters, query, min_docs, limit, progress)
+    fm_store.save(db, request, [f.stored() for f in found])
+    return found
+
+
+def _compute(db, filters, query, min_docs, limit, progress) -> list[Formula]:
     facets = passage_queries.document_facets(db.conn, filters or Filters())
     if len(facets) < min_docs:
         return []
@@ -126,15 +154,17 @@ def find_formulas(store, filters: Filters | None = None, query: str | None = Non
     ordinals = [Date.fromisoformat(d).toordinal() if d else None for d in dates]
     known = [o for o in ordinals if o is not None]
     corpus_span = (max(known) - min(known)) if known else 0
+    asked = documents_using(corpus, [tokens[f["doc_id"]].question_norms for f in facets], prelim)
     scored = []
-    for c in prelim:
+    for c, in_questions in zip(prelim, asked):
         docs = _docs_of(corpus, c)
         if len(set(docs)) < min_docs or is_boilerplate(edge_share(corpus, c), len(set(docs))):
             continue
         days = [ordinals[d] for d in set(docs) if ordinals[d] is not None]
         span = (max(days) - min(days)) / corpus_span if corpus_span and days else 0.0
         n_sources = len({facets[d]["source"] or "unknown" for d in set(docs)})
-        score = _prelim(corpus, c) * (0.6 + 0.4 * span) * (1 + 0.25 * (min(n_sources, 5) - 1))
+        speakers_own = len(set(docs)) / (len(set(docs)) + in_questions)  # 1 when journalists never use it
+        score = _prelim(corpus, c) * (0.6 + 0.4 * span) * (1 + 0.25 * (min(n_sources, 5) - 1)) * speakers_own
         scored.append((score, c, docs, n_sources))
     scored.sort(key=lambda s: (-s[0], s[1].tokens))
     kept: list[tuple[float, Candidate, list[int], int, list[tuple[int, ...]]]] = []
@@ -165,7 +195,7 @@ def _prelim(corpus: Corpus, c: Candidate) -> float:
     content = [t for t in c.tokens if corpus.content[t]]
     named = sum(1 for t in content if corpus.name_share[t] > 0.5) / max(1, len(content))
     name_factor = 1 - 0.6 * named * named
-    return math.log2(max(2, c.n_docs)) * (1 + min(c.specificity, SPECIFICITY_CAP)) * (0.5 + min(1.0, c.cohesion)) * name_factor
+    return math.log2(max(2, c.n_docs)) ** SPREAD_POWER * (1 + min(c.specificity, SPECIFICITY_CAP)) * (0.5 + min(1.0, c.cohesion)) * name_factor
 
 
 def _docs_of(corpus: Corpus, c: Candidate) -> list[int]:
@@ -196,9 +226,18 @@ def _formulas(db, corpus: Corpus, facets, tokens, kept) -> list[Formula]:
         ordered = sorted(uses.values(), key=lambda u: (u.date is None, u.date or "", u.doc_id))
         dated = [u for u in ordered if u.date]
         text = _best_wording(wordings)
-        variants = [" ".join(corpus.vocab[t] for t in v) for v in folded]
+        variants = [_spelled(corpus, v) for v in folded]
         out.append(Formula(text, len(uses), n_sources, dated[0] if dated else None, dated[-1] if dated else None, score,
                            c.specificity, c.cohesion, ordered, variants))
+    return out
+
+
+def _spelled(corpus: Corpus, tokens) -> str:
+    """A folded variant in its normalised tokens: CJK characters run together, words spaced."""
+    out = ""
+    for t in tokens:
+        norm = corpus.vocab[t]
+        out += norm if corpus.cjk[t] and (not out or out[-1] != " ") and (not out or not out[-1].isascii()) else (" " + norm if out else norm)
     return out
 
 

@@ -7,8 +7,10 @@ from search.formulas.errors import FormulasError
 FEATURE = "formulas"
 
 # One row per document: its tokens (questions left out) as norms joined by \x1f, their character spans and
-# capital flags as packed arrays, and the text hash they were computed from. Keyed by document, so an ingest
-# only tokenizes new or changed documents; removing a document removes its row.
+# capital flags as packed arrays, the journalists' questions' tokens (to tell a speaker's formula from a topic everyone names), and the text hash they were computed from. Keyed by document, so an ingest
+# only tokenizes new or changed documents; removing a document removes its row. fm_results keeps each asked-for
+# list (filters, query, limits -> formulas as JSON) for the index generation it was computed at, so the web and
+# a repeated command read it instead of counting again.
 MIGRATIONS: list[Migration] = [(
     "formulas:0001_document_tokens",
     """
@@ -19,7 +21,13 @@ MIGRATIONS: list[Migration] = [(
         norms TEXT NOT NULL,
         starts BLOB NOT NULL,
         ends BLOB NOT NULL,
-        capital BLOB NOT NULL
+        capital BLOB NOT NULL,
+        question_norms TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE fm_results (
+        request TEXT PRIMARY KEY,
+        generation INTEGER NOT NULL,
+        formulas TEXT NOT NULL
     );
     """,
 )]

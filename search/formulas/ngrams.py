@@ -45,9 +45,10 @@ class Phrases:
 class Hasher:
     """Position-independent hashes of any window of a stream, from prefix sums."""
 
-    def __init__(self, ids: np.ndarray, seed: int = 7):
+    def __init__(self, ids: np.ndarray, seed: int = 7, n_vocab: int | None = None):
         rng = np.random.default_rng(seed)
-        n_vocab = int(ids.max()) + 1 if len(ids) else 1
+        if n_vocab is None:
+            n_vocab = int(ids.max()) + 1 if len(ids) else 1
         values = rng.integers(1, np.iinfo(np.int64).max, size=n_vocab, dtype=np.int64).astype(np.uint64)
         values[0] = 0
         self.values = values

@@ -17,6 +17,7 @@ class DocumentTokens:
     starts: list[int]
     ends: list[int]
     capital: list[bool]
+    question_norms: list[str] = ()  # the journalists' questions' tokens, BREAK between questions (not part of the stream)
 
 
 def left_out_spans(text: str, speaker: str | None = None) -> list[tuple[int, int]]:
@@ -30,7 +31,7 @@ def document_tokens(text: str, speaker: str | None = None) -> DocumentTokens:
     spans = left_out_spans(text, speaker)
     if not spans:
         t = tokenize(text)
-        return DocumentTokens(t.norms, t.starts, t.ends, t.capital)
+        return DocumentTokens(t.norms, t.starts, t.ends, t.capital, [])
     norms, starts, ends, capital = [], [], [], []
     cursor = 0
     for lo, hi in spans + [(len(text), len(text))]:
@@ -46,4 +47,7 @@ def document_tokens(text: str, speaker: str | None = None) -> DocumentTokens:
             ends.append(lo)
             capital.append(False)
         cursor = max(cursor, hi)
-    return DocumentTokens(norms, starts, ends, capital)
+    asked: list[str] = []
+    for lo, hi in spans:
+        asked += tokenize(text[lo:hi]).norms + [BREAK]
+    return DocumentTokens(norms, starts, ends, capital, asked)
