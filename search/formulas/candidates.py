@@ -39,7 +39,7 @@ class Candidate:
 @dataclass(frozen=True)
 class Limits:
     min_words: int = 3
-    max_words: int = 15
+    max_words: int = 20  # a longer maximal phrase would lose every part of it (its parts are not maximal)
     min_cjk: int = 4
     max_cjk: int = 20
 

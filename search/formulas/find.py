@@ -107,7 +107,7 @@ class Formula:
 
 def find_formulas(store, filters: Filters | None = None, query: str | None = None, min_docs: int = 2, limit: int = 20,
                   progress: Callable[[str, int], None] | None = None) -> list[Formula]:
-    """Phrases of 3-15 words (4-20 CJK characters) used in at least `min_docs` documents passing `filters`, containing
+    """Phrases of 3-20 words or 4-20 CJK characters used in at least `min_docs` documents passing `filters`, containing
     the content words of `query` if given, best first."""
     if min_docs < 2:
         raise FormulasError("{min_docs} {value}: a formula spans at least 2 documents", fields=("min_docs",), value=min_docs)
