@@ -19,6 +19,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("corpus")
     ap.add_argument("--docs", type=int, default=None)
+    ap.add_argument("--passages", type=int, default=100_000, help="stop reading documents once the index holds this many passages")
     ap.add_argument("--index", default="/tmp/formulas-bench")
     args = ap.parse_args()
     from corpus.readers import ReadOptions, read_inputs
@@ -29,11 +30,20 @@ def main() -> None:
 
     store = IndexStore.open(args.index, create=True)
     items = read_inputs([args.corpus], ReadOptions())
-    capped = (it for i, it in enumerate(items) if args.docs is None or i < args.docs)
-    ingest(store, capped, FakeEmbedder(dimension=8))
+    from index.ingest import Ingestor
+
+    ingestor = Ingestor(store, FakeEmbedder(dimension=8))
+    added = 0
+    for i, item in enumerate(items):
+        if (args.docs is not None and i >= args.docs) or (i % 20 == 0 and store.db.counts()["passages"] >= args.passages):
+            break
+        ingestor.add(item)
+        added += 1
+    ingestor.finish()
     counts = store.db.counts()
     cpu0, t0 = time.process_time(), time.perf_counter()
     found = find_formulas(store, limit=30)
+    bar = {"events": 0}
     out = {"documents": counts["documents"], "passages": counts["passages"], "wall_s": round(time.perf_counter() - t0, 1),
            "cpu_s": round(time.process_time() - cpu0, 1), "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
            "top": [f.text for f in found[:10]]}

@@ -54,11 +54,16 @@ def talking_points(
     options = TalkingPointOptions(min_words=min_words, lexical_threshold=lexical_threshold, semantic_threshold=semantic_threshold,
                                   overlap_guard=overlap_guard)
     options.validate()
-    idx = open_index(ctx, index, model)
-    clusters = idx.talking_points(query, filters=filters, min_docs=min_docs, limit=limit, options=options) if kind != "phrase" else []
-    if kind != "sentence":
-        from search.cli.progress import progress_bar
+    from search.cli.progress import progress_bar
 
+    idx = open_index(ctx, index, model)
+    clusters = []
+    if kind != "phrase":
+        with progress_bar(quiet=as_json) as bar:
+            task = bar.add_task("talking points: splitting and embedding new passages", total=idx.stats().get("passages"))
+            clusters = idx.talking_points(query, filters=filters, min_docs=min_docs, limit=limit, options=options,
+                                          on_progress=lambda event, n: bar.advance(task, n))
+    if kind != "sentence":
         with progress_bar(quiet=as_json) as bar:
             task = bar.add_task("formulas: tokenizing new documents", total=None)
 

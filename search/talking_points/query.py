@@ -53,7 +53,7 @@ class Cluster:
         return data
 
 
-def ensure_talking_points(store, embedder, options: TalkingPointOptions | None = None):
+def ensure_talking_points(store, embedder, options: TalkingPointOptions | None = None, progress=None):
     """Refresh the stored clusters when the index changed since they were computed (or options differ)."""
     options = options or TalkingPointOptions()
     if tp_store.is_fresh(store.db, options.to_json()):
@@ -62,11 +62,11 @@ def ensure_talking_points(store, embedder, options: TalkingPointOptions | None =
         if tp_store.has_clusters(store.db):
             return None  # stale but usable; the caller chose not to load a model
         raise TalkingPointsError("no talking points computed for this index yet; run `dipsearch talking-points` (it loads the model)")
-    return refresh_talking_points(store, embedder, options)
+    return refresh_talking_points(store, embedder, options, progress=progress)
 
 
 def find_talking_points(store, embedder, filters: Filters | None = None, query: str | None = None, min_docs: int = 2,
-                        limit: int = 20, options: TalkingPointOptions | None = None, refresh: bool = True) -> list[Cluster]:
+                        limit: int = 20, options: TalkingPointOptions | None = None, refresh: bool = True, progress=None) -> list[Cluster]:
     """Clusters of reused wording spanning at least `min_docs` documents after `filters`, on the topic
     of `query` if given, ranked by spread (documents, then sources, then time span)."""
     if min_docs < 2:
@@ -75,7 +75,7 @@ def find_talking_points(store, embedder, filters: Filters | None = None, query: 
         raise TalkingPointsError("{limit} {value} must be at least 1", fields=("limit",), value=limit)
     filters = filters or Filters()
     if refresh:
-        ensure_talking_points(store, embedder, options)
+        ensure_talking_points(store, embedder, options, progress)
     conn = store.db.conn
     ensure_schema(conn)
     rows = tp_store.cluster_members(store.db, passage_ids_matching(conn, filters) if filters.active else None)
