@@ -40,3 +40,11 @@ def test_page_shows_phrase_items_with_an_svg_timeline(client):
     bars = re.findall(r"<rect [^>]*><title>([^<]*)</title></rect>", section.split("</section>")[0])
     assert bars == ["2019: 1 use", "2020: 1 use", "2021: 0 uses", "2022: 0 uses", "2023: 1 use"]
     assert "cdn" not in html.lower()
+
+
+def test_search_page_charts_the_query_over_time(client):
+    html = client.get("/", params={"q": "riparian frontier", "mode": "lexical"}).text
+    figure = html[html.index('<figure class="trend">'):html.index("</figure>")]
+    bars = re.findall(r"<rect [^>]*><title>([^<]*)</title></rect>", figure)
+    assert bars == ["2019: 1 use", "2020: 1 use", "2021: 0 uses", "2022: 0 uses", "2023: 1 use"]
+    assert '<figure class="trend">' not in client.get("/", params={"q": "zeppelin", "mode": "lexical"}).text

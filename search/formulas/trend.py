@@ -1,7 +1,7 @@
 """The trend of a query: documents matching it per period and source, over the statements of that period.
 
 Matching is lexical, through the FTS5 index: `phrase` (default) needs the query's words in order (CJK
-characters as a phrase of characters), `all` needs every word anywhere in one passage. A document counts
+characters as a phrase of characters), `all` needs every word (stopwords aside, when others remain) anywhere in one passage. A document counts
 once per period however many of its passages match. `share` is matching documents over all documents of
 the period that pass the filters (the statement volume), so a busy month does not look like a rise.
 Undated documents fall in no period; they are counted in `undated`.
@@ -16,7 +16,7 @@ from index import passage_queries
 from search.filters import Filters
 from search.formulas.errors import EmptyIndex, FormulasError
 from search.formulas.history import check_period, period_of, periods_between, sparkline
-from search.terms import words
+from search.terms import STOPWORDS, words
 
 MATCHES = ("phrase", "all")
 
@@ -47,7 +47,8 @@ def fts_expression(query: str, match: str = "phrase") -> str | None:
     spell = lambda w: " ".join(w) if has_cjk(w) else w  # CJK characters are single tokens in the index
     if match == "phrase":
         return '"' + " ".join(spell(w) for w in ws) + '"'
-    return " AND ".join('"' + spell(w) + '"' for w in ws)
+    content = [w for w in ws if w not in STOPWORDS]
+    return " AND ".join('"' + spell(w) + '"' for w in content or ws)
 
 
 def trend(store, query: str, filters: Filters | None = None, period: str = "month", match: str = "phrase") -> Trend:
