@@ -21,11 +21,11 @@ FOUND = [
     "mutually beneficial cooperation",  # Lanting Forum report, China Daily
     "managing differences",  # Lanting Forum "properly managing differences", China Daily "properly manage differences"
     "benefit the two countries and the world",  # China Daily, NPC report
+    "issues of common concern",  # China Daily, NPC report
+    "confrontation and conflict",  # TASS, China Daily
 ]
 NOT_YET = [
-    "hong kong, xinjiang and tibet",  # Lanting Forum report, Ukraine report (ranked 16: every content word is a name)
-    "issues of common concern",  # China Daily, NPC report (ranked below 15)
-    "confrontation and conflict",  # TASS, China Daily
+    "hong kong, xinjiang and tibet",  # Lanting Forum report, Ukraine report (below 15: every content word is a name)
 ]
 
 

@@ -37,6 +37,7 @@ from search.formulas.tokens import NUMBER, is_content, tokenize
 
 SHORTLIST = 400  # candidates located in full (at least 20 per item asked for)
 SPECIFICITY_CAP = 10.0
+NAME_WEIGHT = 0.8  # how much a phrase of names' words is lowered (by its words' usual case, then by its own uses' case)
 SPREAD_POWER = 1.0  # tried 1.5 on MFA: generic idioms and titles with many documents rose (23 of 30 real, against 26)
 
 
@@ -164,7 +165,8 @@ def _compute(db, filters, query, min_docs, limit, progress) -> list[Formula]:
         span = (max(days) - min(days)) / corpus_span if corpus_span and days else 0.0
         n_sources = len({facets[d]["source"] or "unknown" for d in set(docs)})
         speakers_own = len(set(docs)) / (len(set(docs)) + in_questions)  # 1 when journalists never use it
-        score = _prelim(corpus, c) * (0.6 + 0.4 * span) * (1 + 0.25 * (min(n_sources, 5) - 1)) * speakers_own
+        named = _capitalised_share(corpus, c, docs, facets, tokens)
+        score = (1 - NAME_WEIGHT * named * named) * _prelim(corpus, c) * (0.6 + 0.4 * span) * (1 + 0.25 * (min(n_sources, 5) - 1)) * speakers_own
         scored.append((score, c, docs, n_sources))
     scored.sort(key=lambda s: (-s[0], s[1].tokens))
     kept: list[tuple[float, Candidate, list[int], int, list[tuple[int, ...]]]] = []
@@ -194,8 +196,23 @@ def _prelim(corpus: Corpus, c: Candidate) -> float:
         return 0.0  # a figure inside: a report of numbers (case counts, dates), not a formula
     content = [t for t in c.tokens if corpus.content[t]]
     named = sum(1 for t in content if corpus.name_share[t] > 0.5) / max(1, len(content))
-    name_factor = 1 - 0.6 * named * named
+    name_factor = 1 - NAME_WEIGHT * named * named
     return math.log2(max(2, c.n_docs)) ** SPREAD_POWER * (1 + min(c.specificity, SPECIFICITY_CAP)) * (0.5 + min(1.0, c.cohesion)) * name_factor
+
+
+def _capitalised_share(corpus: Corpus, c: Candidate, docs: list[int], facets, tokens) -> float:
+    """Share of the content words written capitalised mid-sentence, over the phrase's uses: near 1 for a name or a
+    title ("President Xi Jinping", "Lunar New Year"), low for a formula, which is written in running text."""
+    ids = corpus.stream.ids
+    caps = total = 0
+    for (s, e), d in zip(c.uses, docs):
+        flags = tokens[facets[d]["doc_id"]].capital
+        base = int(corpus.offset[d])
+        for pos in range(s, e):
+            if corpus.content[ids[pos]]:
+                total += 1
+                caps += flags[pos - base]
+    return caps / total if total else 0.0
 
 
 def _docs_of(corpus: Corpus, c: Candidate) -> list[int]:
