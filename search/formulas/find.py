@@ -35,6 +35,7 @@ from search.formulas.errors import EmptyIndex, FormulasError
 from search.formulas.history import check_period, series
 from search.formulas.tokens import NUMBER, is_content, tokenize
 
+RANKING = 1  # bump when the ranking changes: stored lists of another ranking are not read
 SHORTLIST = 400  # candidates located in full (at least 20 per item asked for)
 SPECIFICITY_CAP = 10.0
 NAME_WEIGHT = 0.8  # how much a phrase of names' words is lowered (by its words' usual case, then by its own uses' case)
@@ -119,7 +120,7 @@ def find_formulas(store, filters: Filters | None = None, query: str | None = Non
         raise EmptyIndex()
     fm_store.refresh_tokens(db, progress)
     request = json.dumps({"filters": (filters or Filters()).as_dict(), "query": (query or "").strip(), "min_docs": min_docs,
-                          "limit": limit, "version": fm_store.VERSION}, sort_keys=True)
+                          "limit": limit, "version": [fm_store.VERSION, RANKING]}, sort_keys=True)
     stored = fm_store.cached(db, request)
     if stored is not None:
         return [Formula.from_stored(f) for f in stored]
