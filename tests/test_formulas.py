@@ -106,6 +106,9 @@ def test_chinese_formulas(tmp_path, fake_embedder):
     found = texts(find_formulas(store, limit=10))
     assert any("构建人类命运共同体" in t for t in found)
     assert any("核心利益和重大关切" in t for t in found)
+    by_topic = texts(find_formulas(store, query="命运共同体", limit=10))
+    assert by_topic and all("命运共同体" in t for t in by_topic)
+    assert find_formulas(store, query="共同命运", limit=10) == []  # the same characters out of order are another word
     store.close()
 
 

@@ -146,7 +146,9 @@ def _compute(db, filters, query, min_docs, limit, progress) -> list[Formula]:
     vocab_id = {v: i for i, v in enumerate(corpus.vocab)}
     if wanted is not None:
         need = {vocab_id.get(w, -1) for w in wanted}
-        candidates = [c for c in candidates if need <= set(c.tokens)]
+        run = tuple(vocab_id.get(n, -1) for n in tokenize(query).norms if n in wanted)
+        cjk = any(corpus.cjk[t] for t in run if t >= 0)  # Chinese words are runs of characters: keep them in order
+        candidates = [c for c in candidates if (_contains(c.tokens, run) if cjk else need <= set(c.tokens))]
     prelim = sorted(candidates, key=lambda c: (-_prelim(corpus, c), c.tokens))[: max(SHORTLIST, 20 * limit)]
     prelim = [c for c in prelim if _prelim(corpus, c) > 0]
     find_uses(corpus, prelim)
