@@ -165,3 +165,21 @@ def test_talking_points_lists_both_kinds(store, runtime):
     assert phrase["history"] == [{"period": "2019-Q1", "count": 3, "by_source": {"Kestria News": 1, "Velmar MFA": 2}}]
     text = CliRunner().invoke(app, ["talking-points", "--index", str(store.folder), "--kind", "phrase"], obj=runtime).output
     assert "[phrase]" in text and "first: 2019-01-10" in text
+
+
+def test_trend_by_speaker_agrees_with_sql(tmp_path, fake_embedder):
+    docs = [raw(f"s{i}", f"Briefing {i}.\n\n{text}\n\nEnd of briefing {i}.", date=date, speaker=speaker, source="Velmar MFA")
+            for i, (text, date, speaker) in enumerate([
+                ("We oppose Ostravian independence in any form.", "2019-01-03", "Aldo Venn"),
+                ("Ostravian independence is a dead end.", "2019-01-20", "Mira Tal"),
+                ("Nobody supports Ostravian independence.", "2019-03-02", "Aldo Venn"),
+                ("Independence of mind matters for Ostravian youth.", "2019-03-09", "Aldo Venn"),
+            ])]
+    store, _ = build(tmp_path / "sp", docs, fake_embedder)
+    result = trend(store, "Ostravian independence", build_filters(speaker=["venn"]), period="quarter")
+    rows = store.db.conn.execute(
+        """SELECT count(DISTINCT d.doc_id) FROM passages_fts JOIN passages p ON p.passage_id = passages_fts.rowid
+           JOIN documents d ON d.doc_id = p.doc_id WHERE passages_fts MATCH '"Ostravian independence"' AND d.speaker LIKE '%venn%'""").fetchone()
+    assert [(r["period"], r["matches"], r["documents"]) for r in result.series] == [("2019-Q1", 2, 3)]
+    assert rows[0] == 2
+    store.close()
