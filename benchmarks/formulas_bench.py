@@ -23,7 +23,6 @@ def main() -> None:
     ap.add_argument("--index", default="/tmp/formulas-bench")
     args = ap.parse_args()
     from corpus.readers import ReadOptions, read_inputs
-    from index.ingest import ingest
     from index.store import IndexStore
     from search.formulas import find_formulas
     from tests.fakes import FakeEmbedder
@@ -43,7 +42,6 @@ def main() -> None:
     counts = store.db.counts()
     cpu0, t0 = time.process_time(), time.perf_counter()
     found = find_formulas(store, limit=30)
-    bar = {"events": 0}
     out = {"documents": counts["documents"], "passages": counts["passages"], "wall_s": round(time.perf_counter() - t0, 1),
            "cpu_s": round(time.process_time() - cpu0, 1), "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
            "top": [f.text for f in found[:10]]}

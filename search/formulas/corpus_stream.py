@@ -36,8 +36,8 @@ def build_corpus(doc_ids: Sequence[str], token_lists: Sequence[Sequence[str]], c
     token, whether it was written capitalised mid-sentence."""
     index = {BREAK: 0}
     vocab = [BREAK]
-    arrays, docs = [], []
-    for number, norms in enumerate(token_lists):
+    arrays = []
+    for norms in token_lists:
         ids = []
         for norm in norms:
             i = index.get(norm)

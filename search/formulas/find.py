@@ -32,7 +32,7 @@ from search.formulas.boilerplate import edge_share, is_boilerplate
 from search.formulas.candidates import Candidate, documents_using, find_candidates, find_uses
 from search.formulas.corpus_stream import Corpus, build_corpus
 from search.formulas.errors import EmptyIndex, FormulasError
-from search.formulas.history import check_period, series
+from search.formulas.history import series
 from search.formulas.tokens import NUMBER, is_content, tokenize
 
 RANKING = 1  # bump when the ranking changes: stored lists of another ranking are not read
@@ -268,7 +268,3 @@ def _best_wording(wordings: Counter) -> str:
         by_lower[w.lower()] += n
     top = by_lower.most_common(1)[0][0]
     return max((w for w in wordings if w.lower() == top), key=lambda w: wordings[w])
-
-
-def check_history_period(period: str) -> str:
-    return check_period(period)
