@@ -106,7 +106,7 @@ def print_items(console, items, period: str, members_shown: int = 5, filtered: b
                 console.print(Text(_use_line("first:", item.first), style="dim"), highlight=False)
                 console.print(Text(_use_line("last: ", item.last), style="dim"), highlight=False)
             for u in item.uses[:members_shown]:
-                console.print(Text(f"      {u.date or 'undated'} {u.doc_id}: {u.text}"), highlight=False)
+                console.print(Text(f"      {u.date or 'undated'} {u.doc_id}: {u.context or u.text}"), highlight=False)
         else:
             seen = []
             for m in item.members:

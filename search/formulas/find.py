@@ -35,7 +35,7 @@ from search.formulas.errors import EmptyIndex, FormulasError
 from search.formulas.history import series
 from search.formulas.tokens import NUMBER, is_content, tokenize
 
-RANKING = 1  # bump when the ranking changes: stored lists of another ranking are not read
+RANKING = 2  # bump when the ranking changes: stored lists of another ranking are not read
 SHORTLIST = 400  # candidates located in full (at least 20 per item asked for)
 SPECIFICITY_CAP = 10.0
 NAME_WEIGHT = 0.8  # how much a phrase of names' words is lowered (by its words' usual case, then by its own uses' case)
@@ -50,6 +50,7 @@ class Use:
     speaker: str | None
     title: str | None
     text: str  # the words as written there
+    context: str = ""  # the words around them (about 80 characters either side), for reading the use
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
@@ -166,7 +167,7 @@ def _compute(db, filters, query, min_docs, limit, progress) -> list[Formula]:
             continue
         days = [ordinals[d] for d in set(docs) if ordinals[d] is not None]
         span = (max(days) - min(days)) / corpus_span if corpus_span and days else 0.0
-        n_sources = len({facets[d]["source"] or "unknown" for d in set(docs)})
+        n_sources = max(1, len({facets[d]["source"] for d in set(docs)} - {None}))  # a document without a source adds none
         speakers_own = len(set(docs)) / (len(set(docs)) + in_questions)  # 1 when journalists never use it
         named = _capitalised_share(corpus, c, docs, facets, tokens)
         score = (1 - NAME_WEIGHT * named * named) * _prelim(corpus, c) * (0.6 + 0.4 * span) * (1 + 0.25 * (min(n_sources, 5) - 1)) * speakers_own
@@ -239,10 +240,12 @@ def _formulas(db, corpus: Corpus, facets, tokens, kept) -> list[Formula]:
             f = facets[d]
             t = tokens[f["doc_id"]]
             lo, hi = s - int(corpus.offset[d]), e - int(corpus.offset[d]) - 1
-            text = texts.get(f["doc_id"], "")[t.starts[lo] : t.ends[hi]]
+            whole = texts.get(f["doc_id"], "")
+            text = whole[t.starts[lo] : t.ends[hi]]
             wordings[" ".join(text.split())] += 1
             if d not in uses:
-                uses[d] = Use(f["doc_id"], f["date"], f["source"], f["speaker"], f["title"], " ".join(text.split()))
+                uses[d] = Use(f["doc_id"], f["date"], f["source"], f["speaker"], f["title"], " ".join(text.split()),
+                              _context(whole, t.starts[lo], t.ends[hi]))
         ordered = sorted(uses.values(), key=lambda u: (u.date is None, u.date or "", u.doc_id))
         dated = [u for u in ordered if u.date]
         text = _best_wording(wordings)
@@ -250,6 +253,20 @@ def _formulas(db, corpus: Corpus, facets, tokens, kept) -> list[Formula]:
         out.append(Formula(text, len(uses), n_sources, dated[0] if dated else None, dated[-1] if dated else None, score,
                            c.specificity, c.cohesion, ordered, variants))
     return out
+
+
+def _context(text: str, start: int, end: int, width: int = 80) -> str:
+    """The use with up to `width` characters either side, cut at spaces, within its paragraph."""
+    lo = max(text.rfind("\n\n", 0, start) + 2, start - width, 0)
+    hi = min(len(text), end + width)
+    para_end = text.find("\n\n", end)
+    if para_end != -1:
+        hi = min(hi, para_end)
+    if lo > 0 and lo < start and not text[lo - 1].isspace():
+        lo = text.find(" ", lo, start) + 1 or lo
+    if hi < len(text) and hi > end and not text[hi].isspace():
+        hi = text.rfind(" ", end, hi) if text.rfind(" ", end, hi) > end else hi
+    return ("\u2026" if lo > 0 else "") + " ".join(text[lo:hi].split()) + ("\u2026" if hi < len(text) else "")
 
 
 def _spelled(corpus: Corpus, tokens) -> str:
