@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,8 +36,9 @@ from search.formulas.errors import EmptyIndex, FormulasError
 from search.formulas.history import series
 from search.formulas.tokens import NUMBER, is_content, tokenize
 
-RANKING = 2  # bump when the ranking changes: stored lists of another ranking are not read
-SHORTLIST = 400  # candidates located in full (at least 20 per item asked for)
+RANKING = 3  # bump when the ranking changes: stored lists of another ranking are not read
+SHORTLIST = 400
+_QUOTES = re.compile("[\"\u201c\u201d]")  # candidates located in full (at least 20 per item asked for)
 SPECIFICITY_CAP = 10.0
 NAME_WEIGHT = 0.8  # how much a phrase of names' words is lowered (by its words' usual case, then by its own uses' case)
 SPREAD_POWER = 1.0  # tried 1.5 on MFA: generic idioms and titles with many documents rose (23 of 30 real, against 26)
@@ -241,10 +243,10 @@ def _formulas(db, corpus: Corpus, facets, tokens, kept) -> list[Formula]:
             t = tokens[f["doc_id"]]
             lo, hi = s - int(corpus.offset[d]), e - int(corpus.offset[d]) - 1
             whole = texts.get(f["doc_id"], "")
-            text = whole[t.starts[lo] : t.ends[hi]]
-            wordings[" ".join(text.split())] += 1
+            text = " ".join(_QUOTES.sub("", whole[t.starts[lo] : t.ends[hi]]).split())  # a quote opened inside is not part of the words
+            wordings[text] += 1
             if d not in uses:
-                uses[d] = Use(f["doc_id"], f["date"], f["source"], f["speaker"], f["title"], " ".join(text.split()),
+                uses[d] = Use(f["doc_id"], f["date"], f["source"], f["speaker"], f["title"], text,
                               _context(whole, t.starts[lo], t.ends[hi]))
         ordered = sorted(uses.values(), key=lambda u: (u.date is None, u.date or "", u.doc_id))
         dated = [u for u in ordered if u.date]
