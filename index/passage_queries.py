@@ -136,3 +136,34 @@ def document_dates(conn: sqlite3.Connection, doc_ids: Sequence[str]) -> dict[str
 def speakers(conn: sqlite3.Connection) -> set[str]:
     """Every speaker named on a document."""
     return {r[0] for r in conn.execute("SELECT DISTINCT speaker FROM documents WHERE speaker IS NOT NULL")}
+
+
+# ------------------------------------------------------------------ formulas and trends (search/formulas, search/trends)
+def document_text_hashes(conn: sqlite3.Connection) -> dict[str, str]:
+    """doc id -> hash of its normalised text, for every document (what changed since a feature last read them)."""
+    return dict(conn.execute("SELECT doc_id, text_hash FROM documents").fetchall())
+
+
+def documents_with_text(conn: sqlite3.Connection, doc_ids: Sequence[str]) -> list[sqlite3.Row]:
+    """doc_id, text, text_hash and speaker of the given documents."""
+    rows: list[sqlite3.Row] = []
+    for chunk, marks in in_batches(list(doc_ids)):
+        rows += conn.execute(f"SELECT doc_id, text, text_hash, speaker FROM documents WHERE doc_id IN ({marks})", chunk).fetchall()
+    return rows
+
+
+def document_facets(conn: sqlite3.Connection, filters: DocumentFilter | None = None) -> list[sqlite3.Row]:
+    """doc_id, date, source, speaker and title of the documents passing `filters`, by date (undated first) and id."""
+    clause, params = where(filters, "d")
+    return conn.execute(f"SELECT d.doc_id, d.date, d.source, d.speaker, d.title FROM documents d WHERE {clause} ORDER BY d.date, d.doc_id",
+                        params).fetchall()
+
+
+def documents_matching(conn: sqlite3.Connection, expression: str, filters: DocumentFilter | None = None) -> list[tuple[str, int]]:
+    """(doc id, passages matching) of the documents passing `filters` with a passage matching the FTS5 `expression`."""
+    clause, params = where(filters, "d")
+    rows = conn.execute(
+        f"""SELECT p.doc_id, count(*) FROM passages_fts JOIN passages p ON p.passage_id = passages_fts.rowid
+            JOIN documents d ON d.doc_id = p.doc_id WHERE passages_fts MATCH ? AND {clause} GROUP BY p.doc_id""",
+        [expression, *params]).fetchall()
+    return [(r[0], int(r[1])) for r in rows]

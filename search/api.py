@@ -257,7 +257,7 @@ class Index:
 
     @_locked
     def talking_points(self, query: str | None = None, *, filters=None, min_docs: int = 2, limit: int = 20, options=None,
-                       compute: bool = True, **filter_values) -> ResultSet:
+                       compute: bool = True, on_progress=None, **filter_values) -> ResultSet:
         """Talking points (sentences reused across documents), widest spread first, on the topic of `query` if
         given. With `compute` they are (re)computed when the index changed, which loads the model; without it
         (the web) the stored ones are read and the model is used only for a topic, when there is one."""
@@ -272,8 +272,26 @@ class Index:
             options.validate()
             needs_model = topic is not None or not is_fresh(self.store.db, options.to_json())
             embedder = self.embedder() if needs_model else None
-            found = find_talking_points(self.store, embedder, filters, topic, min_docs, limit, options)
+            found = find_talking_points(self.store, embedder, filters, topic, min_docs, limit, options, progress=on_progress)
         else:
             embedder = self.optional_embedder() if topic else None
             found = find_talking_points(self.store, embedder, filters, topic, min_docs, limit, options, refresh=topic is None)
         return ResultSet(found)
+
+    # ------------------------------------------------------------- formulas and trends (search/formulas)
+    @_locked
+    def formulas(self, query: str | None = None, *, filters=None, min_docs: int = 2, limit: int = 20, on_progress=None,
+                 **filter_values) -> ResultSet:
+        """Phrases reused across documents (formulas), best first, containing `query`'s words if given. Needs no model."""
+        from search.formulas import find_formulas
+        from search.requests import build_filters
+
+        return ResultSet(find_formulas(self.store, filters or build_filters(**filter_values), query, min_docs, limit, on_progress))
+
+    @_locked
+    def trend(self, query: str, *, filters=None, period: str = "month", match: str = "phrase", **filter_values):
+        """Documents matching `query` per period and source, with each period's statement volume. Needs no model."""
+        from search.formulas.trend import trend
+        from search.requests import build_filters
+
+        return trend(self.store, query, filters or build_filters(**filter_values), period, match)

@@ -108,14 +108,15 @@ def test_talking_points_split_with_the_old_tokenizer_are_split_again(tmp_path, f
     docs += [raw("en-1", english, date="2019-01-01", source="A"), raw("en-2", "The envoy said that " + english, date="2019-02-01", source="B")]
     store, _ = build(tmp_path / "idx", docs, fake_embedder)
     first = refresh_talking_points(store, fake_embedder)
-    assert first.wordings_embedded == 6 and tp_store.tokens_current(store.db)
+    # zh-2's journalist's question (问：…) is not a talking-point sentence (issue 13: questions are left out)
+    assert first.wordings_embedded == 5 and tp_store.tokens_current(store.db)
     with store.db.transaction():  # what the previous tokenizer left: Chinese passages split, no Chinese sentence stored
         store.db.conn.execute("DELETE FROM tp_sentences WHERE passage_id IN (SELECT passage_id FROM passages WHERE doc_id LIKE 'zh-%')")
         store.db.conn.execute("DELETE FROM tp_texts WHERE text_id NOT IN (SELECT text_id FROM tp_sentences)")
         store.db.conn.execute("DELETE FROM meta WHERE key = ?", (tp_store.TOKENS_KEY,))
     assert not tp_store.is_fresh(store.db, TalkingPointOptions().to_json())
     again = refresh_talking_points(store, fake_embedder)
-    assert (again.skipped, again.wordings_embedded, again.sentences_added) == (False, 4, 7)  # 4 Chinese wordings, 2 English reused
+    assert (again.skipped, again.wordings_embedded, again.sentences_added) == (False, 3, 6)  # 3 Chinese wordings, 2 English reused
     found = find_talking_points(store, None)
     assert sorted(sorted(m.doc_id for m in c.members) for c in found) == [["en-1", "en-2"], ["zh-1", "zh-2"]]
     assert refresh_talking_points(store, fake_embedder).skipped

@@ -6,6 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from search.cli.app import DEFAULT_INDEX, ForceOpt, IndexOpt, JsonOpt, ModelOpt, app, edge, open_index, output_path, print_json
 
@@ -31,6 +32,8 @@ def talking_points(
     semantic_threshold: Annotated[float, typer.Option("--semantic-threshold", help="Embedding cosine for a paraphrase.")] = 0.8,
     overlap_guard: Annotated[float, typer.Option("--overlap-guard", help="Share of content words a paraphrase must still share.")] = 0.3,
     members: Annotated[int, typer.Option("--members", help="Member sentences shown per talking point in the terminal view.")] = 5,
+    kind: Annotated[str, typer.Option("--kind", help="phrase (formulas: no model needed), sentence (clusters) or all.")] = "all",
+    period: Annotated[str, typer.Option("--period", help="History per month, quarter or year.")] = "month",
     csv: CsvOpt = None,
     force: ForceOpt = False,
     model: ModelOpt = None,
@@ -41,23 +44,88 @@ def talking_points(
     Clusters are stored in the index and recomputed only when the index changed or the
     thresholds differ (only new sentences are embedded). Ranked by spread: documents, sources, time.
     """
+    from search.formulas.combined import merged, print_items, records, write_csv
+    from search.formulas.history import check_period
     from search.requests import build_filters
     from search.talking_points import TalkingPointOptions
-    from search.talking_points.export import write_clusters_csv
-    from search.talking_points.render import print_clusters
 
+    if kind not in ("all", "phrase", "sentence"):
+        raise typer.BadParameter("choose phrase, sentence or all", param_hint="--kind")
+    check_period(period)
     filters = build_filters(since, until, source, speaker, (), include_undated)
     options = TalkingPointOptions(min_words=min_words, lexical_threshold=lexical_threshold, semantic_threshold=semantic_threshold,
                                   overlap_guard=overlap_guard)
     options.validate()
     csv = output_path(csv, index, force, "--csv") if csv else None
-    clusters = open_index(ctx, index, model).talking_points(query, filters=filters, min_docs=min_docs, limit=limit, options=options)
-    if csv:
-        write_clusters_csv(csv, clusters)
-    if as_json:
-        print_json({"filters": filters.as_dict(), "query": query, "min_docs": min_docs, "talking_points": clusters.records()})
+    from search.cli.progress import progress_bar
+
+    idx = open_index(ctx, index, model)
+    clusters = []
+    if kind != "phrase":
+        with progress_bar(quiet=as_json) as bar:
+            task = bar.add_task("talking points: splitting and embedding new passages", total=idx.stats().get("passages"))
+            clusters = idx.talking_points(query, filters=filters, min_docs=min_docs, limit=limit, options=options,
+                                          on_progress=lambda event, n: bar.advance(task, n))
+    if kind != "sentence":
+        with progress_bar(quiet=as_json) as bar:
+            task = bar.add_task("formulas: tokenizing new documents", total=None)
+
+            def tick(event, n):
+                if event == "total":
+                    bar.update(task, total=n + 3, completed=0)
+                elif event == "stage":
+                    bar.update(task, advance=n, description="formulas: counting phrases")
+                else:
+                    bar.advance(task, n)
+            formulas = idx.formulas(query, filters=filters, min_docs=min_docs, limit=limit, on_progress=tick)
     else:
-        print_clusters(Console(highlight=False), clusters, members, filters.active or bool(query))
+        formulas = []
+    items = merged(list(formulas), list(clusters))
+    if csv:
+        write_csv(csv, items)
+    if as_json:
+        print_json({"filters": filters.as_dict(), "query": query, "min_docs": min_docs, "kind": kind, "period": period,
+                    "items": records(items, period), "talking_points": clusters.records() if kind != "phrase" else []})
+    else:
+        print_items(Console(highlight=False), items, period, members, filters.active or bool(query))
+
+
+@app.command(epilog='Examples:  dipsearch trend "community with a shared future"   ·   '
+             'dipsearch trend "Taiwan independence" --speaker Hua --period quarter --json')
+@edge
+def trend(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(help="Words or a phrase to follow over time.")],
+    index: IndexOpt = DEFAULT_INDEX,
+    period: Annotated[str, typer.Option("--period", help="Count per month, quarter or year.")] = "month",
+    match: Annotated[str, typer.Option("--match", help="phrase (words in order) or all (every word in one passage).")] = "phrase",
+    since: Annotated[Optional[str], typer.Option("--since", help="Only documents dated on/after: YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
+    until: Annotated[Optional[str], typer.Option("--until", help="Only documents dated on/before.")] = None,
+    include_undated: Annotated[bool, typer.Option("--include-undated", help="With --since/--until, keep documents whose date is unknown.")] = False,
+    source: Annotated[list[str], typer.Option("--source", help="Source contains this (case-insensitive); repeatable.")] = [],
+    speaker: Annotated[list[str], typer.Option("--speaker", help="Speaker contains this; repeatable.")] = [],
+    lang: Annotated[list[str], typer.Option("--lang", help="Language code; repeatable.")] = [],
+    as_json: JsonOpt = False,
+):
+    """How often QUERY is used per period: matching documents, the period's statement volume, and the share."""
+    from search.formulas.history import sparkline
+    from search.requests import build_filters
+
+    filters = build_filters(since, until, source, speaker, lang, include_undated)
+    result = open_index(ctx, index, None).trend(query, filters=filters, period=period, match=match)
+    if as_json:
+        print_json(result.as_dict())
+        return
+    console = Console(highlight=False)
+    if not result.series:
+        console.print(Text(f"No documents match {query!r}" + (" with these filters." if filters.active else ".")))
+        return
+    console.print(Text(f"{query!r} per {period}: {result.total_matches} documents  {sparkline([r['share'] for r in result.series])}"))
+    for row in result.series:
+        sources = ", ".join(f"{k} {v}" for k, v in row["by_source"].items())
+        console.print(Text(f"  {row['period']:>8}  {row['matches']:>4} / {row['documents']:<4} {row['share']:>7.1%}  {sources}"))
+    if result.undated:
+        console.print(f"  (+ {result.undated} undated documents)")
 
 
 @app.command(epilog='Examples:  dipsearch similar 1234   ·   dipsearch similar --text "non-interference in internal affairs" -k 5 --json')

@@ -13,7 +13,7 @@ from search.talking_points.errors import TalkingPointsError
 from search.talking_points.migrations import ensure_schema
 from search.talking_points.options import TalkingPointOptions
 from search.talking_points.refresh import refresh_talking_points
-from search.talking_points.sentences import content_stems
+from search.talking_points.sentences import content_stems, normalise
 
 QUERY_COSINE = 0.4  # a cluster is on the topic of --query when its representative is this close to it
 
@@ -53,7 +53,7 @@ class Cluster:
         return data
 
 
-def ensure_talking_points(store, embedder, options: TalkingPointOptions | None = None):
+def ensure_talking_points(store, embedder, options: TalkingPointOptions | None = None, progress=None):
     """Refresh the stored clusters when the index changed since they were computed (or options differ)."""
     options = options or TalkingPointOptions()
     if tp_store.is_fresh(store.db, options.to_json()):
@@ -65,7 +65,7 @@ def ensure_talking_points(store, embedder, options: TalkingPointOptions | None =
     from index.errors import IndexBusy, IndexLocationError
 
     try:
-        return refresh_talking_points(store, embedder, options)
+        return refresh_talking_points(store, embedder, options, progress=progress)
     except (IndexBusy, IndexLocationError):
         if tp_store.has_clusters(store.db):
             return None  # another process is writing (or the index is read-only): the stored clusters still serve
@@ -73,7 +73,7 @@ def ensure_talking_points(store, embedder, options: TalkingPointOptions | None =
 
 
 def find_talking_points(store, embedder, filters: Filters | None = None, query: str | None = None, min_docs: int = 2,
-                        limit: int = 20, options: TalkingPointOptions | None = None, refresh: bool = True) -> list[Cluster]:
+                        limit: int = 20, options: TalkingPointOptions | None = None, refresh: bool = True, progress=None) -> list[Cluster]:
     """Clusters of reused wording spanning at least `min_docs` documents after `filters`, on the topic
     of `query` if given, ranked by spread (documents, then sources, then time span)."""
     if min_docs < 2:
@@ -82,7 +82,7 @@ def find_talking_points(store, embedder, filters: Filters | None = None, query: 
         raise TalkingPointsError("{limit} {value} must be at least 1", fields=("limit",), value=limit)
     filters = filters or Filters()
     if refresh:
-        ensure_talking_points(store, embedder, options)
+        ensure_talking_points(store, embedder, options, progress)
     conn = store.db.conn
     ensure_schema(conn)
     rows = tp_store.cluster_members(store.db, passage_ids_matching(conn, filters) if filters.active else None)
@@ -102,6 +102,7 @@ def find_talking_points(store, embedder, filters: Filters | None = None, query: 
     reps = tp_store.representatives(store.db, [c.cluster_id for c in kept])
     for c in kept:
         c.representative = reps[c.cluster_id][0]
+        _representative_among_members(c)
         _summarise(c)
     if query and query.strip():
         kept = _on_topic(kept, reps, query, embedder)
@@ -109,6 +110,15 @@ def find_talking_points(store, embedder, filters: Filters | None = None, query: 
     for rank, c in enumerate(kept[:limit], start=1):
         c.rank = rank
     return kept[:limit]
+
+
+def _representative_among_members(c: Cluster) -> None:
+    """The representative wording must be one of the members shown. The stored one is the centre of the whole
+    cluster; when filters leave its own sentences out, the member closest to it stands in (the cause of a
+    representative naming one country while every member shown named others)."""
+    wordings = {normalise(m.sentence) for m in c.members}
+    if normalise(c.representative) not in wordings and c.members:
+        c.representative = max(c.members, key=lambda m: (m.similarity, -m.passage.passage_id)).sentence
 
 
 def _summarise(c: Cluster) -> None:

@@ -82,7 +82,8 @@ def _recompute(store, embedder, options: TalkingPointOptions, force: bool, progr
 def _add_new_sentences(store, embedder, report: RefreshReport, progress) -> None:
     db = store.db
     for batch in tp_store.unsplit_passages(db):
-        sentences = [s for pid, text in batch for s in passage_sentences(pid, text)]
+        questions = _question_spans(db, [pid for pid, _ in batch])
+        sentences = [s for pid, text in batch for s in passage_sentences(pid, text) if not _inside(questions.get(pid, ()), s)]
         known = tp_store.known_wordings(db, list({s.key for s in sentences}))
         new_texts = {}
         for s in sentences:
@@ -95,6 +96,26 @@ def _add_new_sentences(store, embedder, report: RefreshReport, progress) -> None
         report.wordings_embedded += len(new_texts)
         if progress:
             progress("passages", len(batch))
+
+
+def _question_spans(db, passage_ids: list[int]) -> dict[int, list[tuple[int, int]]]:
+    """passage id -> spans (in the passage's own characters) of journalists' questions, from the transcript turn parser:
+    a question is not a talking point of the speaker's."""
+    from index.passage_queries import documents_with_text, passage_views
+    from search.formulas.prepare import left_out_spans
+
+    views = passage_views(db.conn, passage_ids)
+    spans_of = {r["doc_id"]: left_out_spans(r["text"], r["speaker"]) for r in documents_with_text(db.conn, sorted({v.doc_id for v in views.values()}))}
+    out: dict[int, list[tuple[int, int]]] = {}
+    for pid, v in views.items():
+        spans = [(lo - v.char_start, hi - v.char_start) for lo, hi in spans_of.get(v.doc_id, ()) if lo < v.char_end and hi > v.char_start]
+        if spans:
+            out[pid] = spans
+    return out
+
+
+def _inside(spans, sentence) -> bool:
+    return any(lo <= sentence.char_start and sentence.char_end <= hi for lo, hi in spans)
 
 
 def _cluster(db, dimension: int, options: TalkingPointOptions, report: RefreshReport) -> list[tuple[int, list[tuple[int, float]]]]:

@@ -45,6 +45,23 @@ def describe(exc: ValidationError) -> str:
     return "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'request'}: {e['msg']}" for e in exc.errors())
 
 
+def trend_chart(index, params) -> dict | None:
+    """The SVG geometry of the query's trend (documents holding all its words, per month or year), or None."""
+    from search.formulas.trend import trend
+    from search.requests import build_filters
+    from search.web.views import timeline
+
+    store = getattr(index, "store", index)
+    try:
+        filters = build_filters(params.since, params.until, params.source, params.speaker, params.lang, params.include_undated)
+        result = trend(store, params.q, filters, period="month", match="all")
+        if len(result.series) > 36:
+            result = trend(store, params.q, filters, period="year", match="all")
+    except DipsearchError:
+        return None
+    return timeline([(row["period"], row["matches"]) for row in result.series]) if result.series else None
+
+
 @router.get("/", response_class=HTMLResponse)
 def search_page(request: Request):
     values = form_values(request)
@@ -54,6 +71,7 @@ def search_page(request: Request):
     try:
         params = SearchParams.model_validate(values)
         context["response"] = run_search(index_of(request), params).response
+        context["trend_chart"] = trend_chart(index_of(request), params)
     except ValidationError as exc:
         return render(request, "search.html", 422, **{**context, "error": describe(exc)})
     except DipsearchError as exc:

@@ -32,6 +32,8 @@ class TalkingPointParams(BaseModel):
     include_undated: bool = False
     min_docs: int = Field(2, ge=2, le=1000, description="A talking point must appear in at least this many documents.")
     limit: int = Field(20, ge=1, le=100)
+    kind: str = Field("all", pattern="^(all|phrase|sentence)$", description="phrase (formulas), sentence (clusters) or all.")
+    period: str = Field("month", pattern="^(month|quarter|year)$", description="History per month, quarter or year.")
 
 
 def find(index, params: TalkingPointParams):
@@ -40,10 +42,23 @@ def find(index, params: TalkingPointParams):
                                 include_undated=params.include_undated, min_docs=params.min_docs, limit=params.limit, compute=False)
 
 
-@router.get("/api/talking-points", summary="Sentences reused across documents, widest spread first")
+def find_items(index, params: TalkingPointParams) -> list:
+    """(kind, item) of formulas and sentence clusters in one list (search.formulas.combined)."""
+    from search.formulas.combined import merged
+
+    clusters = list(find(index, params)) if params.kind != "phrase" else []
+    formulas = list(index.formulas(params.q, since=params.since, until=params.until, source=params.source, speaker=params.speaker,
+                                   include_undated=params.include_undated, min_docs=params.min_docs, limit=params.limit)) if params.kind != "sentence" else []
+    return merged(formulas, clusters)
+
+
+@router.get("/api/talking-points", summary="Formulas and sentences reused across documents, as one list")
 def api_talking_points(request: Request, params: Annotated[TalkingPointParams, Query()]):
-    clusters = find(index_of(request), params)
-    return {"query": params.q, "min_docs": params.min_docs, "talking_points": clusters.records()}
+    from search.formulas.combined import records
+
+    items = find_items(index_of(request), params)
+    return {"query": params.q, "min_docs": params.min_docs, "kind": params.kind, "period": params.period, "items": records(items, params.period),
+            "talking_points": [item.as_dict() for kind, item in items if kind == "sentence"]}
 
 
 @router.get("/api/passages/{passage_id}/similar", summary="Passages nearest in meaning to one passage")
@@ -58,16 +73,19 @@ def talking_points_page(request: Request):
     from search.web.pages import describe, form_values, render
     from search.web.views import timeline, timeline_points
 
-    values = form_values(request, ("q", "since", "until", "include_undated", "min_docs", "source", "speaker"))
-    context = {"form": values, "clusters": None, "error": None, "charts": {}}
+    values = form_values(request, ("q", "since", "until", "include_undated", "min_docs", "source", "speaker", "kind"))
+    context = {"form": values, "clusters": None, "items": None, "error": None, "charts": {}}
     try:
-        clusters = find(index_of(request), TalkingPointParams.model_validate(values))
+        items = find_items(index_of(request), TalkingPointParams.model_validate(values))
     except ValidationError as exc:
         return render(request, "talking_points.html", 422, **{**context, "error": describe(exc)})
     except DipsearchError as exc:
         return render(request, "talking_points.html", status_for(exc), **{**context, "error": page_message(exc)})
+    clusters = [item for kind, item in items if kind == "sentence"]
     charts = {c.cluster_id: timeline(timeline_points([m.date for m in c.members])) for c in clusters}
-    return render(request, "talking_points.html", **{**context, "clusters": clusters, "charts": charts})
+    phrase_charts = {item.rank: timeline(timeline_points([u.date for u in item.uses])) for kind, item in items if kind == "phrase"}
+    return render(request, "talking_points.html", **{**context, "clusters": clusters, "items": items, "charts": charts,
+                                                     "phrase_charts": phrase_charts})
 
 
 @router.get("/similar/{passage_id}", response_class=HTMLResponse, include_in_schema=False)

@@ -1,0 +1,65 @@
+"""The documents' token streams as one numpy stream, with a vocabulary and what each token is."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from search.formulas.ngrams import Stream
+from search.formulas.tokens import BREAK, is_cjk, is_content
+
+
+@dataclass
+class Corpus:
+    """Documents' tokens end to end: `stream` for the n-gram search, `offset[i]` where document i starts."""
+
+    doc_ids: list[str]
+    vocab: list[str]  # id -> norm; id 0 is the break
+    stream: Stream
+    offset: np.ndarray  # int64, len(doc_ids) + 1
+    content: np.ndarray  # bool per vocabulary id
+    cjk: np.ndarray  # bool per vocabulary id
+    doc_freq: np.ndarray  # documents per vocabulary id
+    name_share: np.ndarray  # per vocabulary id: share of its uses written capitalised mid-sentence (names' words)
+
+    @property
+    def n_docs(self) -> int:
+        return len(self.doc_ids)
+
+    def idf(self) -> np.ndarray:
+        return np.log((1 + self.n_docs) / (1 + self.doc_freq))
+
+
+def build_corpus(doc_ids: Sequence[str], token_lists: Sequence[Sequence[str]], capitals: Sequence[Sequence[bool]] | None = None) -> Corpus:
+    """One stream from each document's list of norms (BREAK where a phrase may not run on); `capitals`: for each
+    token, whether it was written capitalised mid-sentence."""
+    index = {BREAK: 0}
+    vocab = [BREAK]
+    arrays = []
+    for norms in token_lists:
+        ids = []
+        for norm in norms:
+            i = index.get(norm)
+            if i is None:
+                i = index[norm] = len(vocab)
+                vocab.append(norm)
+            ids.append(i)
+        ids.append(0)  # a break after every document
+        arrays.append(np.asarray(ids, dtype=np.int64))
+    ids = np.concatenate(arrays) if arrays else np.zeros(0, np.int64)
+    lengths = np.array([len(a) for a in arrays], dtype=np.int64)
+    offset = np.zeros(len(arrays) + 1, dtype=np.int64)
+    offset[1:] = np.cumsum(lengths)
+    doc = np.repeat(np.arange(len(arrays), dtype=np.int32), lengths)
+    content = np.array([is_content(v) for v in vocab], dtype=bool)
+    cjk = np.array([is_cjk(v) for v in vocab], dtype=bool)
+    pairs = np.unique(ids * max(1, len(arrays)) + doc) if len(ids) else np.zeros(0, np.int64)
+    doc_freq = np.bincount(pairs // max(1, len(arrays)), minlength=len(vocab)).astype(np.int64)
+    uses = np.bincount(ids, minlength=len(vocab)).astype(np.float64)
+    if capitals is not None and len(ids):
+        flags = np.concatenate([np.append(np.asarray(c, dtype=bool), False) for c in capitals])
+        name_share = np.bincount(ids[flags], minlength=len(vocab)) / np.maximum(1, uses)
+    else:
+        name_share = np.zeros(len(vocab))
+    return Corpus(list(doc_ids), vocab, Stream(ids, doc), offset, content, cjk, doc_freq, name_share)

@@ -1,0 +1,50 @@
+"""Formulas beside sentence clusters on the web page and in the JSON API."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from search.api import Index
+from search.web.app import create_app
+from tests.builders import build, raw
+
+SHARED = "Both sides pledged lasting harmony along the riparian frontier and restraint in every dispute."
+
+
+@pytest.fixture
+def client(tmp_path, fake_embedder):
+    docs = [raw(f"w{y}", f"Weather report for the valley in {y}.\n\nThe minister said {SHARED[:-1].lower()}, she added.\n\nTrains ran on time and the harvest was good.",
+                date=f"{y}-05-01", source="Ostravian MFA") for y in (2019, 2020, 2023)]
+    store, _ = build(tmp_path / "idx", docs, fake_embedder)
+    store.close()
+    idx = Index.open(tmp_path / "idx", embedder=fake_embedder)
+    with TestClient(create_app(idx, allowed_hosts=["testserver"])) as c:
+        yield c
+    idx.close()
+
+
+def test_api_lists_phrases_with_history(client):
+    data = client.get("/api/talking-points", params={"kind": "phrase", "period": "year"}).json()
+    phrase = next(i for i in data["items"] if "lasting harmony" in i["text"].lower())
+    assert phrase["kind"] == "phrase" and phrase["documents"] == ["w2019", "w2020", "w2023"]
+    assert [(h["period"], h["count"]) for h in phrase["history"]] == [("2019", 1), ("2020", 1), ("2021", 0), ("2022", 0), ("2023", 1)]
+    assert client.get("/api/talking-points", params={"period": "week"}).status_code == 422
+
+
+def test_page_shows_phrase_items_with_an_svg_timeline(client):
+    html = client.get("/talking-points", params={"kind": "phrase"}).text
+    section = html[html.index('id="fm-1"'):]
+    assert '<span class="kind">phrase</span>' in section and "lasting harmony" in section.lower()
+    bars = re.findall(r"<rect [^>]*><title>([^<]*)</title></rect>", section.split("</section>")[0])
+    assert bars == ["2019: 1 use", "2020: 1 use", "2021: 0 uses", "2022: 0 uses", "2023: 1 use"]
+    assert "cdn" not in html.lower()
+
+
+def test_search_page_charts_the_query_over_time(client):
+    html = client.get("/", params={"q": "riparian frontier", "mode": "lexical"}).text
+    figure = html[html.index('<figure class="trend">'):html.index("</figure>")]
+    bars = re.findall(r"<rect [^>]*><title>([^<]*)</title></rect>", figure)
+    assert bars == ["2019: 1 use", "2020: 1 use", "2021: 0 uses", "2022: 0 uses", "2023: 1 use"]
+    assert '<figure class="trend">' not in client.get("/", params={"q": "zeppelin", "mode": "lexical"}).text
