@@ -44,6 +44,7 @@ IndexOpt = Annotated[Path, typer.Option("--index", envvar="DIPSEARCH_INDEX", hel
 ModelOpt = Annotated[Optional[Path], typer.Option("--model", help="A local sentence-transformers model folder (default: bundled all-MiniLM-L6-v2, or the index's own).")]
 BackendOpt = Annotated[Optional[str], typer.Option("--backend", help="Encoder: onnx (default: fp32, no torch at query time), onnx-int8 (faster, slightly different vectors) or torch. Default: the fastest one matching the index's vectors.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of the terminal view.")]
+ImpreciseOpt = Annotated[bool, typer.Option("--include-imprecise", help="With --since/--until, keep a year- or month-only date that only overlaps them (by default all of it must be inside).")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite an existing output file (never the index's own files).")]
 DEFAULT_INDEX = Path("dipsearch-index")
 

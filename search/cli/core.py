@@ -10,7 +10,7 @@ from rich.markup import escape
 
 from corpus.errors import InputProblem
 from corpus.readers import formats
-from search.cli.app import (DEFAULT_INDEX, EXIT_SKIPPED, BackendOpt, IndexOpt, JsonOpt, ModelOpt, app, edge, err_console,
+from search.cli.app import (DEFAULT_INDEX, EXIT_SKIPPED, BackendOpt, ImpreciseOpt, IndexOpt, JsonOpt, ModelOpt, app, edge, err_console,
                             open_index, print_json)
 from search.cli.progress import progress_bar
 from search.retrieval.modes import DEFAULT_MODE, modes_help
@@ -89,6 +89,7 @@ def search(
     since: Annotated[Optional[str], typer.Option("--since", help="Only documents dated on/after: YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
     until: Annotated[Optional[str], typer.Option("--until", help="Only documents dated on/before.")] = None,
     include_undated: Annotated[bool, typer.Option("--include-undated", help="With --since/--until, keep documents whose date is unknown.")] = False,
+    include_imprecise: ImpreciseOpt = False,
     source: Annotated[list[str], typer.Option("--source", help="Source contains this (case-insensitive); repeat for any of several.")] = [],
     speaker: Annotated[list[str], typer.Option("--speaker", help="Speaker contains this; repeatable.")] = [],
     lang: Annotated[list[str], typer.Option("--lang", help="Language code, e.g. en or zh; repeatable.")] = [],
@@ -107,7 +108,7 @@ def search(
 
     if (query is None) == (queries is None):
         raise InvalidQuery('give one QUERY or --queries FILE, e.g. dipsearch search "sanctions on Iran"')
-    filters = build_filters(since, until, source, speaker, lang, include_undated)
+    filters = build_filters(since, until, source, speaker, lang, include_undated, include_imprecise)
     batch = read_queries(queries) if queries else [(None, query)]
     requests = [(qid, build_request(q, mode=mode, k=k, per_doc=per_doc, filters=filters, rerank=rerank and str(rerank))) for qid, q in batch]
     idx = open_index(ctx, index, model, backend)

@@ -6,6 +6,7 @@ from corpus.errors import DipsearchError
 
 # The labels of the search and talking-point forms (templates/search.html, talking_points.html).
 LABELS = {"q": "Query", "query": "Query", "mode": "Mode", "since": "From", "until": "To", "include_undated": "keep undated",
+          "include_imprecise": "keep imprecise dates",
           "k": "Show", "source": "Source", "speaker": "Speaker", "fold": "fold repeats", "min_docs": "In at least"}
 
 

@@ -16,7 +16,7 @@ from search.web.schemas import PassageQuery, SearchParams
 
 router = APIRouter(include_in_schema=False)
 LIST_PARAMS = ("source", "speaker", "lang")
-FORM_FIELDS = ("q", "mode", "k", "per_doc", "since", "until", "include_undated", "fold") + LIST_PARAMS
+FORM_FIELDS = ("q", "mode", "k", "per_doc", "since", "until", "include_undated", "include_imprecise", "fold") + LIST_PARAMS
 
 
 def render(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
