@@ -25,4 +25,4 @@ class ModelError(Unavailable):
 
 class DocumentNotFound(NotFound):
     def __init__(self, doc_id):
-        super().__init__(f"no document with id {doc_id!r} in this index; list ids with `dipsearch search QUERY --json` or check --index")
+        super().__init__(f"no document with id {doc_id!r} in this index; list ids with `dipsearch documents` or check --index")

@@ -102,3 +102,23 @@ def print_stats(console: Console, stats: dict) -> None:
     top = list(stats.get("sources", {}).items())[:8]
     table.add_row("sources", Text("\n".join(f"{n:>6}  {s}" for s, n in top) or "none"))
     console.print(table, highlight=False)
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """'1 passage', '2 passages', '1,204 documents'."""
+    return f"{n:,} {word if n == 1 else (many or word + 's')}"
+
+
+def print_documents(console: Console, docs: list[dict], filtered: bool) -> None:
+    """The `dipsearch documents` table: id, date, source, title, passages; then the counts."""
+    if not docs:
+        console.print("No documents match." + (" Filters are on; try widening --since/--until, --source or --speaker." if filtered else ""))
+        return
+    table = Table(box=None, pad_edge=False)
+    for name in ("id", "date", "source", "title", "passages"):
+        table.add_column(name, justify="right" if name == "passages" else "left", overflow="fold")
+    for d in docs:
+        table.add_row(Text(d["doc_id"]), Text(date_label(d["date"], d["date_status"])), Text(d["source"] or "unknown"),
+                      Text(d["title"] or ""), str(d["passages"]))
+    console.print(table, highlight=False)
+    console.print(f"{plural(len(docs), 'document')}, {plural(sum(d['passages'] for d in docs), 'passage')}", highlight=False)
