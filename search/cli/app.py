@@ -35,6 +35,9 @@ class Runtime:
 app = typer.Typer(
     name="dipsearch",
     help="Semantic search over diplomatic statements: ingest documents, then search them by meaning and words.",
+    epilog="Examples:  dipsearch ingest statements/ --index mfa   ·   dipsearch search \"grain exports\" --since 2022 --index mfa   ·   "
+           "dipsearch export \"WHO funding\" --mode lexical --output who.csv --index mfa   ·   dipsearch documents --index mfa   ·   "
+           "dipsearch serve --index mfa   ·   dipsearch COMMAND --help for each command's options and examples",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode="rich",

@@ -1,6 +1,7 @@
 """Core commands: ingest, search, show, stats, remove. Each parses, makes one library call, renders."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -24,7 +25,7 @@ def ingest(
     index: IndexOpt = DEFAULT_INDEX,
     model: ModelOpt = None,
     backend: BackendOpt = None,
-    engine: Annotated[str, typer.Option("--engine", help="local, or ray: embed with Ray Data over an actor pool (RAY_ADDRESS picks a cluster; needs `pip install 'dipsearch[ray]'`).")] = "local",
+    engine: Annotated[str, typer.Option("--engine", help="local, or ray: embed with Ray Data over an actor pool (RAY_ADDRESS picks a cluster; needs `pip install 'dipsearch\\[ray]'`).")] = "local",
     field: Annotated[list[str], typer.Option("--field", help="Map a record field: FIELD=NAME, e.g. --field text=body --field date=meta.published.")] = [],
     max_doc_mb: Annotated[float, typer.Option("--max-doc-mb", help="Refuse documents larger than this.")] = 20.0,
     talking_points: Annotated[bool, typer.Option("--talking-points", help="Also compute talking points (once computed, every ingest keeps them fresh).")] = False,
@@ -42,6 +43,11 @@ def ingest(
     if engine not in ("local", "ray"):
         raise typer.BadParameter(f"{engine!r}: choose local or ray", param_hint="--engine")
     field_map = parse_field_map(field)
+    if not any(os.path.lexists(p) for p in paths):  # nothing to read: refuse before an empty index is made
+        from corpus.errors import InvalidInput
+
+        raise InvalidInput("{paths}: nothing to read; {missing} does not exist (no index was created)", fields=("paths",),
+                           missing=", ".join(str(p) for p in paths))
     idx = open_index(ctx, index, model, backend, create=True)
     err = err_console()
     progress = progress_bar(quiet=as_json)

@@ -15,6 +15,9 @@ from search.cli.progress import progress_bar
 from search.retrieval.modes import evaluation_order
 
 evalset_app = typer.Typer(help="Build retrieval evaluation sets: pool candidates, judge them, import, export, build from Q&A transcripts.",
+                          epilog="Examples:  dipsearch evalset pool questions.txt --name ukraine -k 20   ·   dipsearch evalset judge ukraine   ·   "
+                                 "dipsearch evalset import ukraine qrels.txt   ·   dipsearch evalset export ukraine --format trec   ·   "
+                                 "dipsearch evalset list",
                           no_args_is_help=True, rich_markup_mode="rich")
 app.add_typer(evalset_app, name="evalset")
 NameArg = Annotated[str, typer.Argument(help="The evaluation set's name.")]
