@@ -7,6 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from index.passage_view import date_label
+from search.wording import plural
 from search.retrieval import SearchResponse
 
 
@@ -102,11 +103,6 @@ def print_stats(console: Console, stats: dict) -> None:
     top = list(stats.get("sources", {}).items())[:8]
     table.add_row("sources", Text("\n".join(f"{n:>6}  {s}" for s, n in top) or "none"))
     console.print(table, highlight=False)
-
-
-def plural(n: int, word: str, many: str | None = None) -> str:
-    """'1 passage', '2 passages', '1,204 documents'."""
-    return f"{n:,} {word if n == 1 else (many or word + 's')}"
 
 
 def print_documents(console: Console, docs: list[dict], filtered: bool) -> None:

@@ -15,6 +15,7 @@ from search.cli.app import (DEFAULT_INDEX, EXIT_SKIPPED, BackendOpt, ImpreciseOp
                             open_index, print_json)
 from search.cli.progress import progress_bar
 from search.retrieval.modes import DEFAULT_MODE, modes_help
+from search.wording import plural
 
 # ------------------------------------------------------------------ ingest
 @app.command(epilog="Examples:  dipsearch ingest statements/   ·   dipsearch ingest press.jsonl.gz --field text=body --index idx")
@@ -73,11 +74,11 @@ def ingest(
     else:
         typer.echo(
             f"{report.added} added, {report.updated} changed, {report.metadata_updated} metadata-only, {report.unchanged} unchanged, "
-            f"{len(report.duplicates)} duplicates stored once, {report.skipped} skipped; {report.passages} passages embedded. "
-            f"Index {index}: {counts['documents']} documents, {counts['passages']} passages."
+            f"{plural(len(report.duplicates), 'duplicate')} stored once, {report.skipped} skipped; {plural(report.passages, 'passage')} embedded. "
+            f"Index {index}: {plural(counts['documents'], 'document')}, {plural(counts['passages'], 'passage')}."
         )
         if tp_report:
-            typer.echo(f"Talking points refreshed: {tp_report.wordings_embedded} new sentences embedded, {tp_report.clusters} clusters.")
+            typer.echo(f"Talking points refreshed: {plural(tp_report.wordings_embedded, 'new sentence')} embedded, {plural(tp_report.clusters, 'cluster')}.")
     if report.skipped:
         raise typer.Exit(EXIT_SKIPPED)
 
@@ -166,4 +167,4 @@ def remove(ctx: typer.Context, doc_id: Annotated[str, typer.Argument(help="Docum
     if as_json:
         print_json({"removed": doc_id, "passages": n})
     else:
-        typer.echo(f"removed {doc_id} ({n} passages)")
+        typer.echo(f"removed {doc_id} ({plural(n, 'passage')})")

@@ -17,20 +17,23 @@ class PortBusy(Unavailable):
 
 
 def check_port(host: str, port: int) -> None:
-    """Refuse a host and port this machine cannot listen on (taken by another server, or not an address here)."""
+    """Refuse a port another server holds (or one this user may not take), before anything is loaded or printed.
+    Anything else (a name that does not resolve, an address not on this machine) is left to the server to word."""
+    import errno
     import socket
 
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
-    except socket.gaierror as exc:
-        raise PortBusy(host, port, exc.strerror or str(exc)) from None
+    except OSError:
+        return
     family, kind, proto, _, address = infos[0]
     with socket.socket(family, kind, proto) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds: a port in TIME_WAIT is free
         try:
             probe.bind(address)
         except OSError as exc:
-            raise PortBusy(host, port, exc.strerror or str(exc)) from None
+            if exc.errno in (errno.EADDRINUSE, errno.EACCES):
+                raise PortBusy(host, port, exc.strerror or str(exc)) from None
 
 
 @app.command(epilog="Examples:  dipsearch serve --index idx   ·   dipsearch serve --port 8080 --lexical-only")

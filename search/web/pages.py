@@ -13,6 +13,7 @@ from corpus.errors import DipsearchError
 from search.web.api import index_of, run_search
 from search.web.errors import page_message, status_for
 from search.web.schemas import PassageQuery, SearchParams
+from search.web.views import default_mode_of
 
 router = APIRouter(include_in_schema=False)
 LIST_PARAMS = ("source", "speaker", "lang")
@@ -52,7 +53,7 @@ def search_page(request: Request):
     if "q" not in values:
         return render(request, "search.html", **context)
     try:
-        params = SearchParams.model_validate(values)
+        params = SearchParams.model_validate({"mode": default_mode_of(index_of(request)), **values})  # lexical without a model
         context["response"] = run_search(index_of(request), params).response
     except ValidationError as exc:
         return render(request, "search.html", 422, **{**context, "error": describe(exc)})
