@@ -47,12 +47,12 @@ def lexical_client(store):
 def test_docs_page_uses_local_assets(client):
     page = client.get("/docs")
     assert page.status_code == 200
-    assert '<script src="/docs-assets/swagger-ui-bundle.js"></script>' in page.text and "/static/swagger-init.js" in page.text
+    assert '<script src="/static/swagger-ui/swagger-ui-bundle.js"></script>' in page.text and "/static/swagger-init.js" in page.text
     assert "cdn" not in page.text.lower() and "http" not in page.text.replace('href="/', "")
     assert "'unsafe-inline'" not in page.headers["content-security-policy"].split("script-src")[1].split(";")[0]
-    js = client.get("/docs-assets/swagger-ui-bundle.js")
+    js = client.get("/static/swagger-ui/swagger-ui-bundle.js")
     assert js.status_code == 200 and "javascript" in js.headers["content-type"] and len(js.content) > 100_000
-    assert client.get("/docs-assets/swagger-ui.css").status_code == 200
+    assert client.get("/static/swagger-ui/swagger-ui.css").status_code == 200
     assert "SwaggerUIBundle" in client.get("/static/swagger-init.js").text
     assert client.get("/openapi.json").json()["info"]["title"] == "dipsearch"
 
