@@ -47,8 +47,11 @@ def print_results(console: Console, response: SearchResponse) -> None:
         if response.filters.active:
             console.print("Filters are on; try widening --since/--until, --source or --speaker, or add --include-undated.")
         return
+    best = max(hit.score for hit in response.results)
     for hit in response.results:
-        console.print(passage_header(hit.rank, hit.title, hit.doc_id, f"{hit.score:.3f}"), highlight=False)
+        # The score relative to the best hit's (raw fusion or bm25 values mean nothing to a reader; --json has them).
+        relative = hit.score / best if best > 0 and hit.score > 0 else 0.0
+        console.print(passage_header(hit.rank, hit.title, hit.doc_id, f"{relative:.0%} of best"), highlight=False)
         console.print(passage_meta(hit.source, hit.date, hit.date_status, hit.speaker, hit.doc_id, hit.passage_id), highlight=False)
         if getattr(hit, "talking_point", None) or getattr(hit, "folded", None):
             console.print(talking_point_line(hit), highlight=False)

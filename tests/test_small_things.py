@@ -67,3 +67,19 @@ def test_judge_says_when_a_key_is_not_one_of_its_keys(tmp_path, runtime, fake_em
     assert "key 'x' is not one of the judge's keys: 0 not relevant · 1 partly · 2 relevant · s skip · u undo · q quit" in result.output
     assert "key '7' is not one of the judge's keys" in result.output
     assert "0 judged, 0 skipped, 0 undone this session; 3 left" in result.output
+
+
+def test_terminal_results_show_scores_relative_to_the_best(tmp_path, runtime):
+    import json
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("Arden and Vell signed the river treaty; the river treaty binds the river towns.")
+    (docs / "b.txt").write_text("Osland watched the river talks from afar and said little about the dam.")
+    assert invoke(runtime, "ingest", docs, "--index", tmp_path / "idx").exit_code == 0
+    out = invoke(runtime, "search", "river treaty", "--mode", "lexical", "--index", tmp_path / "idx").stdout
+    raw = json.loads(invoke(runtime, "search", "river treaty", "--mode", "lexical", "--index", tmp_path / "idx", "--json").stdout)
+    scores = [h["score"] for h in raw["results"]]
+    assert len(scores) == 2 and scores[0] > scores[1] > 0
+    assert "[100% of best]" in out and f"[{scores[1] / scores[0]:.0%} of best]" in out
+    assert f"{scores[0]:.3f}" not in out  # the raw bm25 value stays in --json
