@@ -89,6 +89,7 @@ def test_lexical_only_server_defaults_to_lexical(lexical_client, client):
     first = lexical_client.get("/", params={"q": "river"})
     assert first.status_code == 200 and 'class="results"' in first.text
     assert re.search(r'<option value="hybrid" selected>', client.get("/").text)  # with a model, the default stays
+    assert lexical_client.get("/", params={"q": "river", "mode": "dense"}).status_code == 400  # asked for: refused, clearly
 
 
 def test_scores_show_rank_and_a_relative_bar_raw_score_in_json(client):
