@@ -55,6 +55,9 @@ def test_docs_page_uses_local_assets(client):
     assert client.get("/static/swagger-ui/swagger-ui.css").status_code == 200
     assert "SwaggerUIBundle" in client.get("/static/swagger-init.js").text
     assert client.get("/openapi.json").json()["info"]["title"] == "dipsearch"
+    redoc = client.get("/redoc")
+    assert redoc.status_code == 200 and '<script src="/static/redoc/redoc.standalone.js"></script>' in redoc.text
+    assert "cdn" not in redoc.text.lower() and client.get("/static/redoc/redoc.standalone.js").status_code == 200
 
 
 @pytest.mark.parametrize("path, says", [

@@ -17,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from corpus.errors import DipsearchError
-from search.web.docs import install_docs
+from search.web.docs import DOCS_PATHS, install_docs
 from search.web.errors import api_message, page_message, status_for
 from search.web.guards import DEFAULT_MAX_BODY, BodyLimit, TrustedHosts, allowed_host_names
 from search.web.schemas import exact_bounds
@@ -25,8 +25,10 @@ from search.web.schemas import exact_bounds
 HERE = Path(__file__).resolve().parent
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-# /docs serves Swagger UI from this server (search/web/docs.py); its styles set some inline style attributes.
-DOCS_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'"
+# /docs and /redoc serve Swagger UI and ReDoc from this server (search/web/docs.py); both set inline styles, and
+# ReDoc runs its search index in a worker made from a blob.
+DOCS_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
+            "worker-src 'self' blob:; object-src 'none'; frame-ancestors 'none'")
 
 
 def _no_model(store):
@@ -101,7 +103,7 @@ def create_app(source, embedder_loader: Callable[[], object] | None = None, prel
         if request.method not in ("GET", "HEAD", "OPTIONS") and not _same_origin(request):
             return JSONResponse({"error": "cross-site request refused: send it from this server's own pages"}, status_code=403)
         response = await call_next(request)
-        docs = request.url.path == "/docs"
+        docs = request.url.path in DOCS_PATHS
         response.headers["Content-Security-Policy"] = DOCS_CSP if docs else CSP
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "same-origin"
