@@ -1,4 +1,6 @@
 """Named index errors; each message says what to do next."""
+from collections.abc import Mapping
+
 from corpus.errors import Conflict, InvalidInput, NotFound, Unavailable
 
 
@@ -24,8 +26,19 @@ class ModelError(Unavailable):
 
 
 class DocumentNotFound(NotFound):
+    """The message ends with where to find the ids, field `listing`: each front end says it its own way."""
+
+    LISTING = "list ids with `dipsearch documents` or check --index"
+
     def __init__(self, doc_id):
-        super().__init__(f"no document with id {doc_id!r} in this index; list ids with `dipsearch search QUERY --json` or check --index")
+        super().__init__("no document with id {doc_id} in this index; {listing}", fields=("listing",), doc_id=repr(doc_id))
+
+    def worded(self, names=None) -> str:
+        """`listing` is said in the CLI's words unless a front end's names give it (the web: its Documents page)."""
+        if isinstance(names, Mapping) and "listing" in names:
+            return super().worded(names)
+        name_of = names if callable(names) else (lambda f: (names or {}).get(f, f))
+        return super().worded(lambda f: self.LISTING if f == "listing" else name_of(f))
 
 
 class IndexBusy(Unavailable):

@@ -35,7 +35,7 @@ class StorageFull(DipsearchError):
     """The disk filled up while an ingest was writing. What was committed before stays, readable."""
 
     def __init__(self, cause: str, documents: int | None):
-        kept = f" ({documents} documents)" if documents is not None else ""
+        kept = f" ({documents} {'document' if documents == 1 else 'documents'})" if documents is not None else ""
         super().__init__(f"the disk is full ({cause}); the index keeps everything committed before this batch{kept} and opens as "
                          "before. Free some space and run the same ingest again: it skips what is in and adds the rest")
 

@@ -248,6 +248,19 @@ class Index:
         return SearchResults(run_search(self.store, embedder, request, fold, reranker))
 
     @_locked
+    def export(self, query=None, /, out=None, *, format: str = "csv", min_score: float | None = None, **options) -> int:
+        """Write every hit of `query` (not just k; options as for `search`, k and per_doc aside) to the binary
+        stream `out` as csv, jsonl or parquet, best first, a batch at a time; returns the number of rows.
+        A lexical query writes every matching passage; a mode by meaning needs `min_score`."""
+        from search.export import check_export, export_rows, write_rows
+        from search.requests import build_request
+
+        request = build_request(query, **options)
+        check_export(request, format, min_score)
+        embedder = self.embedder() if request.needs_embedder else None
+        return write_rows(export_rows(self.store, embedder, request, min_score), format, out)
+
+    @_locked
     def similar(self, passage_id: int | None = None, *, text: str | None = None, k: int = 10, same_document: bool = False) -> ResultSet:
         """Passages nearest in meaning to passage `passage_id` or to `text`, shared words highlighted."""
         from search.talking_points import similar_passages

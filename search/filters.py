@@ -36,14 +36,17 @@ class Filters:
     speakers: tuple[str, ...] = ()
     langs: tuple[str, ...] = ()
     include_undated: bool = False  # with a date bound, keep documents whose date is unknown
+    include_imprecise: bool = False  # a year or month date that only overlaps since..until counts as inside
 
     @classmethod
-    def build(cls, since=None, until=None, sources=(), speakers=(), langs=(), include_undated=False) -> "Filters":
+    def build(cls, since=None, until=None, sources=(), speakers=(), langs=(), include_undated=False,
+              include_imprecise=False) -> "Filters":
         lo, hi = parse_bound(since, False, "since"), parse_bound(until, True, "until")
         if lo and hi and lo > hi:
             raise InvalidQuery("{since} {lo} is after {until} {hi}; swap them", fields=("since", "until"), lo=since, hi=until)
         clean = lambda values: tuple(v.strip() for v in values or () if v and v.strip())
-        return cls(lo, hi, clean(sources), clean(speakers), tuple(v.lower() for v in clean(langs)), include_undated)
+        return cls(lo, hi, clean(sources), clean(speakers), tuple(v.lower() for v in clean(langs)), include_undated,
+                   include_imprecise=bool(include_imprecise))
 
     @property
     def active(self) -> bool:
@@ -51,4 +54,4 @@ class Filters:
 
     def as_dict(self) -> dict:
         return {"since": self.since, "until": self.until, "source": list(self.sources), "speaker": list(self.speakers),
-                "lang": list(self.langs), "include_undated": self.include_undated}
+                "lang": list(self.langs), "include_undated": self.include_undated, "include_imprecise": self.include_imprecise}

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from corpus.cjk import has_cjk
-from index.passage_queries import lexical_candidates
+from index.passage_queries import lexical_candidates, passage_views
 from search.filters import Filters
 from search.tokenizer import TOKENIZER, Tokenizer
 
@@ -23,9 +23,23 @@ def fts_query(query: str, tokenizer: Tokenizer = TOKENIZER) -> str | None:
     return " OR ".join(parts) if parts else None
 
 
-def lexical_search(conn, query: str, filters: Filters, limit: int) -> list[tuple[int, float]]:
-    """(passage id, score) best first; score is -bm25, so higher is better."""
-    expression = fts_query(query)
+ACRONYM_POOL = 2000  # candidates re-ranked for a query's acronyms (FTS5 is case-blind: WHO finds every 'who')
+
+
+def lexical_search(conn, query: str, filters: Filters, limit: int, tokenizer: Tokenizer = TOKENIZER) -> list[tuple[int, float]]:
+    """(passage id, score) best first; score is -bm25, so higher is better.
+
+    All-caps acronyms in the query (WHO, UN, NATO) match case-sensitively where a passage has them: of the best
+    ACRONYM_POOL candidates (at least `limit`), passages holding more of the query's acronyms as themselves (a
+    whole word in capitals) rank above those holding only the lower-case word, bm25 order within each group."""
+    expression = fts_query(query, tokenizer)
     if expression is None:
         return []
-    return [(pid, -bm25) for pid, bm25 in lexical_candidates(conn, expression, filters, limit)]
+    acronyms = tokenizer.acronyms(query)
+    if not acronyms:
+        return [(pid, -bm25) for pid, bm25 in lexical_candidates(conn, expression, filters, limit)]
+    pool = lexical_candidates(conn, expression, filters, max(limit, ACRONYM_POOL))
+    texts = {pid: view.text for pid, view in passage_views(conn, [pid for pid, _ in pool]).items()}
+    held = {pid: tokenizer.acronym_count(texts.get(pid, ""), acronyms) for pid, _ in pool}
+    ranked = sorted(range(len(pool)), key=lambda i: (-held[pool[i][0]], i))
+    return [(pool[i][0], -pool[i][1]) for i in ranked[:limit]]

@@ -7,6 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from index.passage_view import date_label
+from search.wording import plural
 from search.retrieval import SearchResponse
 
 
@@ -46,8 +47,11 @@ def print_results(console: Console, response: SearchResponse) -> None:
         if response.filters.active:
             console.print("Filters are on; try widening --since/--until, --source or --speaker, or add --include-undated.")
         return
+    best = max(hit.score for hit in response.results)
     for hit in response.results:
-        console.print(passage_header(hit.rank, hit.title, hit.doc_id, f"{hit.score:.3f}"), highlight=False)
+        # The score relative to the best hit's (raw fusion or bm25 values mean nothing to a reader; --json has them).
+        relative = hit.score / best if best > 0 and hit.score > 0 else 0.0
+        console.print(passage_header(hit.rank, hit.title, hit.doc_id, f"{relative:.0%} of best"), highlight=False)
         console.print(passage_meta(hit.source, hit.date, hit.date_status, hit.speaker, hit.doc_id, hit.passage_id), highlight=False)
         if getattr(hit, "talking_point", None) or getattr(hit, "folded", None):
             console.print(talking_point_line(hit), highlight=False)
@@ -102,3 +106,18 @@ def print_stats(console: Console, stats: dict) -> None:
     top = list(stats.get("sources", {}).items())[:8]
     table.add_row("sources", Text("\n".join(f"{n:>6}  {s}" for s, n in top) or "none"))
     console.print(table, highlight=False)
+
+
+def print_documents(console: Console, docs: list[dict], filtered: bool) -> None:
+    """The `dipsearch documents` table: id, date, source, title, passages; then the counts."""
+    if not docs:
+        console.print("No documents match." + (" Filters are on; try widening --since/--until, --source or --speaker." if filtered else ""))
+        return
+    table = Table(box=None, pad_edge=False)
+    for name in ("id", "date", "source", "title", "passages"):
+        table.add_column(name, justify="right" if name == "passages" else "left", overflow="fold")
+    for d in docs:
+        table.add_row(Text(d["doc_id"]), Text(date_label(d["date"], d["date_status"])), Text(d["source"] or "unknown"),
+                      Text(d["title"] or ""), str(d["passages"]))
+    console.print(table, highlight=False)
+    console.print(f"{plural(len(docs), 'document')}, {plural(sum(d['passages'] for d in docs), 'passage')}", highlight=False)

@@ -34,6 +34,7 @@ _TOKEN = re.compile(rf"[{CJK_CLASS}]|[^\W{CJK_CLASS}]+", re.UNICODE)  # a CJK ch
 _CJK_CHAR = re.compile(rf"[{CJK_CLASS}]")
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
 _PHRASE = re.compile(r'"([^"]+)"')
+_ACRONYM = re.compile(r"(?<![\w'\u2019-])[A-Z]{2,6}s?(?![\w'\u2019-])")  # WHO, UN, NATO, ASEAN, WTO (and NGOs)
 CJK_WORD_CHARS = 4  # most Chinese words and four-character idioms are no longer
 
 
@@ -96,8 +97,22 @@ class Tokenizer:
         """(phrases, words) of a query: quoted phrases kept whole; stopwords dropped unless nothing else is left."""
         phrases = [p.strip() for p in _PHRASE.findall(query) if p.strip()]
         all_words = self.words(_PHRASE.sub(" ", query))
-        content = [w for w in all_words if w not in self.stopwords]
+        kept = {a.lower() for a in self.acronyms(_PHRASE.sub(" ", query))}  # WHO is no stopword
+        content = [w for w in all_words if w not in self.stopwords or w in kept]
         return phrases, list(dict.fromkeys(content or all_words))
+
+    def acronyms(self, query: str) -> list[str]:
+        """The all-caps acronyms of a query (WHO, UN, NATO, ASEAN, WTO), in order: words of 2-6 capitals (a plural s
+        allowed). A query typed all in capitals ("WHAT DID THE UN SAY") has none: its capitals say nothing."""
+        found = list(dict.fromkeys(m.group() for m in _ACRONYM.finditer(query)))
+        words = _WORD.findall(query)
+        if len(words) > 2 and not any(c.islower() for c in query):
+            return []
+        return found
+
+    def acronym_count(self, text: str, acronyms: Iterable[str]) -> int:
+        """How many of `acronyms` `text` holds as themselves: a whole word, in capitals (WHO, not 'who')."""
+        return sum(1 for a in acronyms if re.search(rf"(?<![\w'\u2019-]){re.escape(a)}(?![\w'\u2019-])", text))
 
     def cjk_units(self, run: str) -> list[str]:
         """The character sequences a CJK run of a query matches, each as a phrase: the run itself, and for a run

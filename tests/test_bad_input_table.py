@@ -249,7 +249,7 @@ def built(tmp_path_factory):
 
 COMMAND_CASES = [
     (["search", "zzqxv [/zzqq]", "--mode", "lexical"], 0, "No passages match zzqxv [/zzqq] (lexical).", "stdout"),
-    (["show", "[/b]"], 1, "error: no document with id '[/b]' in this index; list ids with `dipsearch search QUERY --json` or check --index", "stderr"),
+    (["show", "[/b]"], 1, "error: no document with id '[/b]' in this index; list ids with `dipsearch documents` or check --index", "stderr"),
     (["search", "--queries", "{t}/q.jsonl", "--mode", "lexical"], 0, "No passages match zzqxv (lexical).", "stdout"),
     (["search", "--queries", "{t}/bad-q.jsonl", "--mode", "lexical"], 1,
      "error: {t}/bad-q.jsonl:1: the query holds a lone surrogate U+D800 at character 7 (a broken \\u escape); fix the line", "stderr"),

@@ -192,7 +192,7 @@ def test_show_stats_remove(index, runtime):
     assert (stats["documents"], stats["passages"], stats["model"], stats["index_type"], stats["dimension"]) == (2, 2, "fake-hash-embedder", "flat", 64)
     assert "fake-hash-embedder" in invoke(runtime, "stats", "--index", index).stdout
     removed = invoke(runtime, "remove", "fish", "--index", index)
-    assert removed.exit_code == 0 and removed.stdout.strip() == "removed fish (1 passages)"
+    assert removed.exit_code == 0 and removed.stdout.strip() == "removed fish (1 passage)"
     assert json.loads(invoke(runtime, "stats", "--index", index, "--json").stdout)["documents"] == 1
     after = json.loads(invoke(runtime, "search", "trawler catches", "--index", index, "--json").stdout)
     assert [r["doc_id"] for r in after["results"]] == ["river"]

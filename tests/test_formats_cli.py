@@ -91,6 +91,12 @@ def test_un_general_debate_speeches_get_year_dates_that_since_finds(tmp_path, ru
                              "--since", "2000", "--source", "General Debate", "--index", index, "--json").stdout)["results"]
     found = {h["doc_id"] for h in hits}
     assert found and found <= since_2000
+    # Every speech from 2000 on, and none before: the year dates compare at their precision (issue 14).
+    listed = json.loads(invoke(runtime, "documents", "--since", "2000", "--source", "General Debate", "--index", index, "--json").stdout)
+    assert {d["doc_id"] for d in listed["documents"]} == since_2000 and listed["count"] == len(since_2000) > 50
+    exported = invoke(runtime, "export", "General Assembly", "--mode", "lexical", "--format", "jsonl", "--since", "2000",
+                      "--source", "General Debate", "--index", index).stdout.splitlines()
+    assert {json.loads(line)["doc_id"] for line in exported} == found  # k 500 held every hit
     assert {h["date"] for h in hits} <= {str(y) for y in range(2000, 2030)}
     assert all(h["date_status"] == "inferred" for h in hits)
     shown = json.loads(invoke(runtime, "show", "ungdc-AFG-68-2013", "--index", index, "--json").stdout)

@@ -67,7 +67,7 @@ def test_disk_full_during_a_commit_keeps_what_was_committed(tmp_path, docs, runt
     result = invoke(runtime, "ingest", docs, "--index", tmp_path / "idx", "--batch", "1")
     assert result.exit_code == 1
     assert result.stderr.strip().splitlines()[-1] == (
-        "error: the disk is full (database or disk is full); the index keeps everything committed before this batch (1 documents) "
+        "error: the disk is full (database or disk is full); the index keeps everything committed before this batch (1 document) "
         "and opens as before. Free some space and run the same ingest again: it skips what is in and adds the rest")
     assert committed_docs(tmp_path / "idx") == 1
     monkeypatch.setattr(Database, "replace_passages", real)

@@ -79,7 +79,11 @@ def test_filters_select_documents_and_passages(store, filters, expected):
 
 def test_filters_become_sql_for_any_alias():
     clause, params = where(Filters.build(since="2020", until="2020", sources=["a%"], langs=["zh"], include_undated=True), "docs")
-    assert clause == ("((docs.date >= ? AND docs.date <= ?) OR docs.date IS NULL) AND (docs.source LIKE ? ESCAPE '\\') "
+    # Dates compare at their precision (issue 14): the first and last day a year or month covers.
+    first = "(CASE length(docs.date) WHEN 4 THEN docs.date || '-01-01' WHEN 7 THEN docs.date || '-01' ELSE docs.date END)"
+    last = ("(CASE length(docs.date) WHEN 4 THEN docs.date || '-12-31' WHEN 7 THEN date(docs.date || '-01', '+1 month', '-1 day') "
+            "ELSE docs.date END)")
+    assert clause == (f"(({first} >= ? AND {last} <= ?) OR docs.date IS NULL) AND (docs.source LIKE ? ESCAPE '\\') "
                       "AND (lower(docs.lang) = ?)")
     assert params == ["2020-01-01", "2020-12-31", "%a\\%%", "zh"]
     assert where(Filters(), "x") == ("1", []) and where(None) == ("1", [])

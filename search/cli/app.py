@@ -36,6 +36,9 @@ class Runtime:
 app = typer.Typer(
     name="dipsearch",
     help="Semantic search over diplomatic statements: ingest documents, then search them by meaning and words.",
+    epilog="Examples:  dipsearch ingest statements/ --index mfa   ·   dipsearch search \"grain exports\" --since 2022 --index mfa   ·   "
+           "dipsearch export \"WHO funding\" --mode lexical --output who.csv --index mfa   ·   dipsearch documents --index mfa   ·   "
+           "dipsearch serve --index mfa   ·   dipsearch COMMAND --help for each command's options and examples",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode="rich",
@@ -45,6 +48,7 @@ IndexOpt = Annotated[Path, typer.Option("--index", envvar="DIPSEARCH_INDEX", hel
 ModelOpt = Annotated[Optional[Path], typer.Option("--model", help="A local sentence-transformers model folder (default: bundled all-MiniLM-L6-v2, or the index's own).")]
 BackendOpt = Annotated[Optional[str], typer.Option("--backend", help="Encoder: onnx (default: fp32, no torch at query time), onnx-int8 (faster, slightly different vectors) or torch. Default: the fastest one matching the index's vectors.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of the terminal view.")]
+ImpreciseOpt = Annotated[bool, typer.Option("--include-imprecise", help="With --since/--until, keep a year- or month-only date that only overlaps them (by default all of it must be inside).")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite an existing output file (never the index's own files).")]
 NoWaitOpt = Annotated[bool, typer.Option("--no-wait", help="If another command is writing to the index, stop (exit 1) instead of waiting for it.")]
 DEFAULT_INDEX = Path("dipsearch-index")

@@ -5,3 +5,4 @@ from search.cli import talking  # noqa: F401
 from search.cli import reindex  # noqa: F401
 from search.cli import evalset  # noqa: F401
 from search.cli import maintenance  # noqa: F401
+from search.cli import browse  # noqa: F401

@@ -1,6 +1,7 @@
 """Core commands: ingest, search, show, stats, remove. Each parses, makes one library call, renders."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -10,10 +11,11 @@ from rich.markup import escape
 
 from corpus.errors import InputProblem
 from corpus.readers import formats
-from search.cli.app import (DEFAULT_INDEX, EXIT_SKIPPED, BackendOpt, IndexOpt, JsonOpt, ModelOpt, NoWaitOpt, app, edge, err_console,
+from search.cli.app import (DEFAULT_INDEX, EXIT_SKIPPED, BackendOpt, ImpreciseOpt, IndexOpt, JsonOpt, ModelOpt, NoWaitOpt, app, edge, err_console,
                             open_index, print_json)
 from search.cli.progress import progress_bar
 from search.retrieval.modes import DEFAULT_MODE, modes_help
+from search.wording import plural
 
 # ------------------------------------------------------------------ ingest
 @app.command(epilog="Examples:  dipsearch ingest statements/   ·   dipsearch ingest press.jsonl.gz --field text=body --index idx")
@@ -24,7 +26,7 @@ def ingest(
     index: IndexOpt = DEFAULT_INDEX,
     model: ModelOpt = None,
     backend: BackendOpt = None,
-    engine: Annotated[str, typer.Option("--engine", help="local, or ray: embed with Ray Data over an actor pool (RAY_ADDRESS picks a cluster; needs `pip install 'dipsearch[ray]'`).")] = "local",
+    engine: Annotated[str, typer.Option("--engine", help="local, or ray: embed with Ray Data over an actor pool (RAY_ADDRESS picks a cluster; needs `pip install 'dipsearch\\[ray]'`).")] = "local",
     field: Annotated[list[str], typer.Option("--field", help="Map a record field: FIELD=NAME, e.g. --field text=body --field date=meta.published.")] = [],
     max_doc_mb: Annotated[float, typer.Option("--max-doc-mb", help="Refuse documents larger than this.")] = 20.0,
     talking_points: Annotated[bool, typer.Option("--talking-points", help="Also compute talking points (once computed, every ingest keeps them fresh).")] = False,
@@ -46,6 +48,11 @@ def ingest(
     if engine not in ("local", "ray"):
         raise typer.BadParameter(f"{engine!r}: choose local or ray", param_hint="--engine")
     field_map = parse_field_map(field)
+    if not any(os.path.lexists(p) for p in paths):  # nothing to read: refuse before an empty index is made
+        from corpus.errors import InvalidInput
+
+        raise InvalidInput("{paths}: nothing to read; {missing} does not exist (no index was created)", fields=("paths",),
+                           missing=", ".join(str(p) for p in paths))
     idx = open_index(ctx, index, model, backend, create=True)
     err = err_console()
     progress = progress_bar(quiet=as_json)
@@ -71,11 +78,11 @@ def ingest(
     else:
         typer.echo(
             f"{report.added} added, {report.updated} changed, {report.metadata_updated} metadata-only, {report.unchanged} unchanged, "
-            f"{len(report.duplicates)} duplicates stored once, {report.skipped} skipped; {report.passages} passages embedded. "
-            f"Index {index}: {counts['documents']} documents, {counts['passages']} passages."
+            f"{plural(len(report.duplicates), 'duplicate')} stored once, {report.skipped} skipped; {plural(report.passages, 'passage')} embedded. "
+            f"Index {index}: {plural(counts['documents'], 'document')}, {plural(counts['passages'], 'passage')}."
         )
         if tp_report:
-            typer.echo(f"Talking points refreshed: {tp_report.wordings_embedded} new sentences embedded, {tp_report.clusters} clusters.")
+            typer.echo(f"Talking points refreshed: {plural(tp_report.wordings_embedded, 'new sentence')} embedded, {plural(tp_report.clusters, 'cluster')}.")
     if report.skipped:
         raise typer.Exit(EXIT_SKIPPED)
 
@@ -93,6 +100,7 @@ def search(
     since: Annotated[Optional[str], typer.Option("--since", help="Only documents dated on/after: YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
     until: Annotated[Optional[str], typer.Option("--until", help="Only documents dated on/before.")] = None,
     include_undated: Annotated[bool, typer.Option("--include-undated", help="With --since/--until, keep documents whose date is unknown.")] = False,
+    include_imprecise: ImpreciseOpt = False,
     source: Annotated[list[str], typer.Option("--source", help="Source contains this (case-insensitive); repeat for any of several.")] = [],
     speaker: Annotated[list[str], typer.Option("--speaker", help="Speaker contains this; repeatable.")] = [],
     lang: Annotated[list[str], typer.Option("--lang", help="Language code, e.g. en or zh; repeatable.")] = [],
@@ -111,7 +119,7 @@ def search(
 
     if (query is None) == (queries is None):
         raise InvalidQuery('give one QUERY or --queries FILE, e.g. dipsearch search "sanctions on Iran"')
-    filters = build_filters(since, until, source, speaker, lang, include_undated)
+    filters = build_filters(since, until, source, speaker, lang, include_undated, include_imprecise)
     batch = read_queries(queries) if queries else [(None, query)]
     requests = [(qid, build_request(q, mode=mode, k=k, per_doc=per_doc, filters=filters, rerank=rerank and str(rerank))) for qid, q in batch]
     idx = open_index(ctx, index, model, backend)
@@ -163,4 +171,4 @@ def remove(ctx: typer.Context, doc_id: Annotated[str, typer.Argument(help="Docum
     if as_json:
         print_json({"removed": doc_id, "passages": n})
     else:
-        typer.echo(f"removed {doc_id} ({n} passages)")
+        typer.echo(f"removed {doc_id} ({plural(n, 'passage')})")

@@ -13,8 +13,12 @@ from rich.markup import escape
 from search.cli.app import DEFAULT_INDEX, ForceOpt, IndexOpt, JsonOpt, ModelOpt, app, edge, open_index, output_path, print_json
 from search.cli.progress import progress_bar
 from search.retrieval.modes import evaluation_order
+from search.wording import plural
 
 evalset_app = typer.Typer(help="Build retrieval evaluation sets: pool candidates, judge them, import, export, build from Q&A transcripts.",
+                          epilog="Examples:  dipsearch evalset pool questions.txt --name ukraine -k 20   ·   dipsearch evalset judge ukraine   ·   "
+                                 "dipsearch evalset import ukraine qrels.txt   ·   dipsearch evalset export ukraine --format trec   ·   "
+                                 "dipsearch evalset list",
                           no_args_is_help=True, rich_markup_mode="rich")
 app.add_typer(evalset_app, name="evalset")
 NameArg = Annotated[str, typer.Argument(help="The evaluation set's name.")]
@@ -103,7 +107,7 @@ def import_cmd(
     if as_json:
         print_json(report.as_dict())
     else:
-        skipped = f", {len(report.unknown_passages)} lines skipped (passage not in the index)" if report.unknown_passages else ""
+        skipped = f", {plural(len(report.unknown_passages), 'line')} skipped (passage not in the index)" if report.unknown_passages else ""
         typer.echo(f"set {report.name}: {report.judgments_added} judgments added, {report.judgments_replaced} replaced, "
                    f"{report.queries_added} queries added{skipped}.")
 
@@ -133,8 +137,8 @@ def from_qa_cmd(
     if as_json:
         print_json(report.as_dict())
         return
-    typer.echo(f"{report.documents} documents read, {report.documents_with_turns} with question/answer turns; "
-               f"{report.turns_paired} turns paired, {report.dropped_total} dropped as unclear:")
+    typer.echo(f"{plural(report.documents, 'document')} read, {report.documents_with_turns} with question/answer turns; "
+               f"{plural(report.turns_paired, 'turn')} paired, {report.dropped_total} dropped as unclear:")
     for reason, n in report.dropped.items():
         typer.echo(f"  {n:>6}  {reason}")
     sampled = f" (a sample of {report.sampled_from})" if report.sampled_from else ""
@@ -170,7 +174,7 @@ def export_cmd(
         if as_json:
             print_json(report.as_dict())
         else:
-            typer.echo(f"wrote {report.folder}: corpus.jsonl ({report.corpus} passages), queries.jsonl ({report.queries}), qrels/test.tsv ({report.qrels})")
+            typer.echo(f"wrote {report.folder}: corpus.jsonl ({plural(report.corpus, 'passage')}), queries.jsonl ({report.queries}), qrels/test.tsv ({report.qrels})")
         return
     lines = exported
     text = "".join(line + "\n" for line in lines)

@@ -6,7 +6,34 @@ from typing import Annotated, Optional
 import typer
 from rich.markup import escape
 
+from corpus.errors import Unavailable
 from search.cli.app import DEFAULT_INDEX, BackendOpt, IndexOpt, ModelOpt, app, edge, err_console, open_index
+
+
+class PortBusy(Unavailable):
+    def __init__(self, host: str, port: int, reason: str):
+        super().__init__("{host} {value}:{number} cannot be listened on ({reason}); is another server running there? "
+                         "Stop it or choose another {port}", fields=("host", "port"), value=host, number=port, reason=reason)
+
+
+def check_port(host: str, port: int) -> None:
+    """Refuse a port another server holds (or one this user may not take), before anything is loaded or printed.
+    Anything else (a name that does not resolve, an address not on this machine) is left to the server to word."""
+    import errno
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except OSError:
+        return
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds: a port in TIME_WAIT is free
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno in (errno.EADDRINUSE, errno.EACCES):
+                raise PortBusy(host, port, exc.strerror or str(exc)) from None
 
 
 @app.command(epilog="Examples:  dipsearch serve --index idx   ·   dipsearch serve --port 8080 --lexical-only")
@@ -29,6 +56,7 @@ def serve(
 
     from search.web.app import create_app
 
+    check_port(host, port)  # a busy port is said first, before anything is loaded or "serving on" is printed
     idx = open_index(ctx, index, model, backend, no_wait=True)  # a request never waits for an ingest: stale talking points serve meanwhile
     extra = [host, *(allowed_host or [])]
     web = create_app(idx.store if lexical_only else idx, preload=not lexical_only,  # a bare store: no model, lexical only

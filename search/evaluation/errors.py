@@ -1,4 +1,6 @@
 """Named evaluation errors; each message says what to do next."""
+from collections.abc import Mapping
+
 from corpus.errors import InvalidInput, NotFound
 
 
@@ -9,10 +11,17 @@ class EvalSetError(InvalidInput):
 class EvalSetNotFound(NotFound, EvalSetError):
     def __init__(self, name: str, known: list[str]):
         listing = f"; sets in this index: {', '.join(known)}" if known else "; this index has none yet"
-        super().__init__(
-            f"no evaluation set named {name!r}{listing}. Create one with `dipsearch evalset pool QUERIES --name {name}` "
-            f"or `dipsearch evalset from-qa --name {name}`"
-        )
+        self.making = (f"Create one with `dipsearch evalset pool QUERIES --name {name}` "
+                       f"or `dipsearch evalset from-qa --name {name}`")
+        super().__init__("no evaluation set named {name}{listing}. {set_making}", fields=("set_making",), name=repr(name),
+                         listing=listing)
+
+    def worded(self, names=None) -> str:
+        """`set_making` is said in the CLI's words unless a front end's names give it (the web: its Judge page)."""
+        if isinstance(names, Mapping) and "set_making" in names:
+            return super().worded(names)
+        name_of = names if callable(names) else (lambda f: (names or {}).get(f, f))
+        return super().worded(lambda f: self.making if f == "set_making" else name_of(f))
 
 
 class JudgmentFileError(EvalSetError):

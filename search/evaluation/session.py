@@ -54,7 +54,7 @@ def run_session(store, name: str, read_key: Callable[[], str], show: Callable[[j
                 summary.undone += 1
                 message = f"undid {undone.qid} / {undone.key}"
         else:
-            message = f"key {key!r} does nothing; {KEYS_HELP}"
+            message = f"key {key!r} is not one of the judge's keys: {KEYS_HELP}"
     prog = judging.progress(store, name)
     summary.remaining, summary.skipped_total = prog["remaining"], prog["skipped"]
     return summary

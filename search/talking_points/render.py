@@ -5,6 +5,7 @@ from rich.console import Console
 from rich.text import Text
 
 from search.render import highlighted, passage_header, passage_meta
+from search.wording import plural
 
 
 def print_clusters(console: Console, clusters, members_shown: int = 5, filtered: bool = False) -> None:
@@ -19,7 +20,7 @@ def print_clusters(console: Console, clusters, members_shown: int = 5, filtered:
         head.append(c.representative, style="bold cyan")
         console.print(head, highlight=False)
         span = f"{c.first_seen} \u2192 {c.last_seen}" if c.first_seen else "dates unknown"
-        console.print(Text(f"    {c.n_documents} documents \u00b7 {c.n_sources} sources \u00b7 {c.n_wordings} wordings \u00b7 {span} \u00b7 #{c.cluster_id}", style="magenta"), highlight=False)
+        console.print(Text(f"    {plural(c.n_documents, 'document')} \u00b7 {plural(c.n_sources, 'source')} \u00b7 {plural(c.n_wordings, 'wording')} \u00b7 {span} \u00b7 #{c.cluster_id}", style="magenta"), highlight=False)
         seen_docs = []
         for m in c.members:
             if m.doc_id in seen_docs:
@@ -37,7 +38,7 @@ def print_clusters(console: Console, clusters, members_shown: int = 5, filtered:
             console.print(line, highlight=False)
         rest = c.n_documents - min(members_shown, c.n_documents)
         if rest > 0:
-            console.print(Text(f"      \u2026 and {rest} more documents (--json or --csv for all)", style="dim"), highlight=False)
+            console.print(Text(f"      \u2026 and {rest} more {'document' if rest == 1 else 'documents'} (--json or --csv for all)", style="dim"), highlight=False)
         console.print()
 
 

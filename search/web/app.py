@@ -17,6 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from corpus.errors import DipsearchError
+from search.web.docs import DOCS_PATHS, install_docs
 from search.web.errors import api_message, page_message, status_for
 from search.web.guards import DEFAULT_MAX_BODY, BodyLimit, TrustedHosts, allowed_host_names
 from search.web.schemas import exact_bounds
@@ -24,8 +25,10 @@ from search.web.schemas import exact_bounds
 HERE = Path(__file__).resolve().parent
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-# FastAPI's own /docs page loads Swagger UI from a CDN with an inline bootstrap script; it shows no document text.
-DOCS_CSP = "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; style-src 'self' https://cdn.jsdelivr.net; img-src 'self' data: https://fastapi.tiangolo.com"
+# /docs and /redoc serve Swagger UI and ReDoc from this server (search/web/docs.py); both set inline styles, and
+# ReDoc runs its search index in a worker made from a blob.
+DOCS_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
+            "worker-src 'self' blob:; object-src 'none'; frame-ancestors 'none'")
 
 
 def _no_model(store):
@@ -62,7 +65,7 @@ def create_app(source, embedder_loader: Callable[[], object] | None = None, prel
     With `preload` the model loads at startup. It answers requests whose Host is a loopback name or one of
     `allowed_hosts` (the address it listens on, names it is reached by), and refuses request bodies over `max_body_bytes`."""
     from search.api import Index
-    from search.web import api, judging, pages, talking
+    from search.web import api, browse, judging, pages, talking
     from search.web.views import templates
 
     if isinstance(source, Index):
@@ -77,7 +80,7 @@ def create_app(source, embedder_loader: Callable[[], object] | None = None, prel
             index.embedder()
         yield
 
-    app = FastAPI(title="dipsearch", version="0.1.0", lifespan=lifespan,
+    app = FastAPI(title="dipsearch", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Semantic search over diplomatic statements: search, documents, similar passages, "
                               "talking points, stats, and judging evaluation sets.")
     app.state.index = index
@@ -89,7 +92,9 @@ def create_app(source, embedder_loader: Callable[[], object] | None = None, prel
     app.include_router(talking.router)
     app.include_router(judging.router)
     app.include_router(pages.router)
+    app.include_router(browse.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    install_docs(app)  # /docs with local Swagger UI assets
 
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
 
@@ -98,7 +103,7 @@ def create_app(source, embedder_loader: Callable[[], object] | None = None, prel
         if request.method not in ("GET", "HEAD", "OPTIONS") and not _same_origin(request):
             return JSONResponse({"error": "cross-site request refused: send it from this server's own pages"}, status_code=403)
         response = await call_next(request)
-        docs = request.url.path in ("/docs", "/redoc")
+        docs = request.url.path in DOCS_PATHS
         response.headers["Content-Security-Policy"] = DOCS_CSP if docs else CSP
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "same-origin"

@@ -13,10 +13,11 @@ from corpus.errors import DipsearchError
 from search.web.api import index_of, run_search
 from search.web.errors import page_message, status_for
 from search.web.schemas import PassageQuery, SearchParams
+from search.web.views import default_mode_of
 
 router = APIRouter(include_in_schema=False)
 LIST_PARAMS = ("source", "speaker", "lang")
-FORM_FIELDS = ("q", "mode", "k", "per_doc", "since", "until", "include_undated", "fold") + LIST_PARAMS
+FORM_FIELDS = ("q", "mode", "k", "per_doc", "since", "until", "include_undated", "include_imprecise", "fold") + LIST_PARAMS
 
 
 def render(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
@@ -69,7 +70,7 @@ def search_page(request: Request):
     if "q" not in values:
         return render(request, "search.html", **context)
     try:
-        params = SearchParams.model_validate(values)
+        params = SearchParams.model_validate({"mode": default_mode_of(index_of(request)), **values})  # lexical without a model
         context["response"] = run_search(index_of(request), params).response
         context["trend_chart"] = trend_chart(index_of(request), params)
     except ValidationError as exc:

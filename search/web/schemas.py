@@ -47,6 +47,7 @@ class SearchParams(BaseModel):
     speaker: list[str] = Field(default_factory=list, max_length=20, description="Speaker contains this; any of several.")
     lang: list[str] = Field(default_factory=list, max_length=20, description="Language code, e.g. en.")
     include_undated: bool = Field(False, description="With since/until, keep documents whose date is unknown.")
+    include_imprecise: bool = Field(False, description="With since/until, keep a year- or month-only date that only overlaps them.")
     fold: bool = Field(False, description="Collapse passages repeating one talking point into one result.")
 
 
@@ -57,6 +58,7 @@ class FiltersOut(BaseModel):
     speaker: list[str]
     lang: list[str]
     include_undated: bool
+    include_imprecise: bool = False
 
 
 def _passage_fields() -> dict:

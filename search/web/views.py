@@ -6,6 +6,8 @@ wrapping marked ones in <mark>.
 """
 from __future__ import annotations
 
+from search.wording import plural
+
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, urlencode
 
@@ -100,6 +102,18 @@ def timeline(points: list[tuple[str, int]], width: int = 820, height: int = 76) 
     return {"width": width, "height": height, "bars": bars, "labels": labels, "base": base, "max": top}
 
 
+def form_mode(request, form: dict) -> str:
+    """The mode the search form shows: the one asked for, else the default, or lexical on a server without a model."""
+    return form.get("mode") or default_mode_of(request.app.state.index)
+
+
+def default_mode_of(index) -> str:
+    """The search mode a page uses when none is asked for: the default, or lexical where the server has no model."""
+    from search.retrieval.modes import DEFAULT_MODE
+
+    return DEFAULT_MODE if getattr(index, "has_model", True) else "lexical"
+
+
 def templates():
     from fastapi.templating import Jinja2Templates
     from jinja2 import Environment, FileSystemLoader, StrictUndefined  # noqa: F401
@@ -108,5 +122,5 @@ def templates():
     from search.retrieval.modes import DEFAULT_MODE, MODES
 
     env.globals.update(segments=segments, date_label=date_label, query_url=query_url, doc_path=doc_path, modes=MODES,
-                       default_mode=DEFAULT_MODE)
+                       default_mode=DEFAULT_MODE, plural=plural, form_mode=form_mode)
     return Jinja2Templates(env=env)

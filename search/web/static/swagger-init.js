@@ -1,0 +1,10 @@
+// Starts Swagger UI on /docs over this server's OpenAPI schema (served locally, no CDN).
+window.addEventListener("load", function () {
+  window.ui = SwaggerUIBundle({
+    url: "/openapi.json",
+    dom_id: "#swagger-ui",
+    deepLinking: true,
+    presets: [SwaggerUIBundle.presets.apis],
+    layout: "BaseLayout",
+  });
+});

@@ -1,0 +1,7 @@
+"""Counted nouns for every front end: '1 passage', '2 passages', '0 documents' (the CLI views and the page templates)."""
+from __future__ import annotations
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """`n` and `word`, in the plural (`many`, else word + 's') unless `n` is 1."""
+    return f"{n} {word if n == 1 else (many or word + 's')}"
