@@ -34,7 +34,7 @@ test: setup-test
 	$(BIN)/python -m pytest -q
 
 test-fast: setup-test
-	$(BIN)/python -m pytest -q -m "not model"
+	$(BIN)/python -m pytest -q -m "not model and not jit"
 
 bench: setup
 	$(BIN)/python benchmarks/ingest_bench.py ../shared/corpus/mfa_pressconf.jsonl.gz

@@ -146,6 +146,7 @@ def test_import_refuses_malformed_files_with_line_numbers_and_stores_nothing(sto
     assert "imp" not in sets.set_names(store.db.conn)
 
 
+@pytest.mark.jit
 def test_export_beir_is_read_back_by_ranx(store, tmp_path):
     from ranx import Qrels
 
@@ -165,6 +166,7 @@ def test_export_beir_is_read_back_by_ranx(store, tmp_path):
 
 
 # ------------------------------------------------------------------ scoring
+@pytest.mark.jit
 def test_scores_on_a_hand_computed_case():
     qrels = {"q1": {"a": 1, "b": 0}, "q2": {"c": 1, "d": 1}, "q3": {"x": 0}}  # q3 has nothing relevant: not scored
     runs = {"A": {"q1": [("a", 2.0), ("b", 1.0)], "q2": [("c", 3.0), ("z", 2.0), ("d", 1.0)]},
@@ -182,6 +184,7 @@ def test_scores_on_a_hand_computed_case():
         score_runs({"q": {"a": 0}}, runs)
 
 
+@pytest.mark.jit
 def test_evaluate_set_saves_trec_runs_without_the_excluded_passages(store, fake_embedder, tmp_path):
     from ranx import Run
 
@@ -217,6 +220,7 @@ def test_judgments_survive_reingest_and_rechunked_passages_are_reported(store, f
     assert stale == 5 and not any(k.startswith("ost-0304#") for docs in after.values() for k in docs)
 
 
+@pytest.mark.jit
 def test_answers_only_keeps_every_question_out_of_every_run(store, fake_embedder, tmp_path):
     build_from_qa(store, "qa")
     questions = {f"{d}#{o}" for d, o, _, _ in sets.get_set(store.db.conn, "qa")["params"]["question_passages"]}

@@ -46,6 +46,7 @@ def test_pool_judge_with_scripted_keys_quit_and_resume_then_export(runtime, inde
     assert [(s["name"], s["judged"], s["skipped"], s["unjudged_candidates"]) for s in listed] == [("s", 2, 1, 0)]
 
 
+@pytest.mark.jit
 def test_from_qa_reports_counts_and_eval_prints_a_table(runtime, index, tmp_path):
     built = invoke(runtime, "evalset", "from-qa", "--name", "qa", "--index", index)
     assert built.exit_code == 0, built.output

@@ -75,6 +75,7 @@ def test_show_and_stats_print_bracketed_metadata(index, runtime):
     assert f"Accord {TAG} signed" in hits.stdout and "fish[/i]" in hits.stdout
 
 
+@pytest.mark.jit
 def test_judge_and_eval_with_bracketed_ids_and_names(tmp_path, index, runtime):
     queries = tmp_path / "q.jsonl"
     queries.write_text(json.dumps({"id": "q[/b]", "query": "trawler catches"}) + "\n")

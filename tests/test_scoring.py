@@ -10,6 +10,8 @@ from scipy.stats import ttest_rel
 from search.evaluation.scoring import score_runs
 from search.evaluation.significance import paired_t, randomisation
 
+pytestmark = pytest.mark.jit  # ranx's numba kernels compile on first use (tens of seconds on a cold cache)
+
 
 def test_each_query_is_scored_against_its_own_judgments_whatever_the_order():
     # 300 queries, each with its own relevant passage; qids whose string order differs from their numeric order,
