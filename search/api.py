@@ -218,6 +218,15 @@ class Index:
         return self.store.stats()
 
     @_locked
+    def attribute(self) -> dict:
+        """Attribute (speaker, role, actor) the passages stored before attribution existed, keeping their ids;
+        returns {documents, passages, mixed}. Passages already attributed are left as they are."""
+        from index.attribute_existing import attribute_stored
+        from index.ingest import index_actors
+
+        return attribute_stored(self.store.db, index_actors(self.store)).as_dict()
+
+    @_locked
     def reindex(self, index_type: str = "auto") -> dict:
         """Rebuild the vector index from the stored vectors as flat, ivf, hnsw or auto; returns the manifest."""
         return self.store.reindex(index_type)

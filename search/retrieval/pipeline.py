@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from corpus.cjk import has_cjk
 from index.embedding.languages import reads_cjk
-from index.passage_queries import doc_ids_of
+from index.passage_queries import doc_ids_of, unattributed_count
 from search.retrieval.modes import Mode, get_mode
 from search.retrieval.request import Hit, SearchRequest, SearchResponse
 from search.retrieval.rerank import Rerank, load_cross_encoder
@@ -91,6 +91,10 @@ def search(store, embedder, request: SearchRequest, fold: bool = False, annotate
     chosen = candidates(store, retrieval.build(), query, [Exclude(request.exclude), PerDocCap(request.per_doc)], wanted,
                         candidate_depth(request, wanted))
     hits = make_hits(store.db.conn, chosen, request.query, request.highlight)
+    unattributed = unattributed_count(store.db.conn)
+    if unattributed:
+        notes = [*notes, f"{unattributed} passages were indexed before speaker attribution and have no speaker, role or actor of "
+                         "their own: run `dipsearch attribute` on this index to add them"]
     ctx = StageContext(store, request.query, notes)
     hits = run_hit_stages(ctx, stages, hits, request.k)
     return SearchResponse(request.query, request.mode, request.filters, hits, ctx.notes)
