@@ -94,7 +94,7 @@ def doc_id_by_passage(conn: sqlite3.Connection) -> dict[int, str]:
 
 def passage_ids_matching(conn: sqlite3.Connection, filters: DocumentFilter) -> np.ndarray:
     """Ids of the passages whose documents pass `filters`."""
-    clause, params = where(filters, "d")
+    clause, params = where(filters, "d", "p")
     rows = conn.execute(f"SELECT p.passage_id FROM passages p JOIN documents d ON d.doc_id = p.doc_id WHERE {clause}", params)
     return np.fromiter((r[0] for r in rows), dtype=np.int64)
 
@@ -103,7 +103,7 @@ def passage_ids_matching(conn: sqlite3.Connection, filters: DocumentFilter) -> n
 def lexical_candidates(conn: sqlite3.Connection, expression: str, filters: DocumentFilter | None, limit: int) -> list[tuple[int, float]]:
     """(passage id, bm25) of the best `limit` FTS5 matches of `expression`, best (lowest bm25) first."""
     if filters is not None and filters.active:
-        clause, params = where(filters, "d")
+        clause, params = where(filters, "d", "p")
         rows = conn.execute(
             f"""SELECT p.passage_id, bm25(passages_fts) AS rank
                 FROM passages_fts JOIN passages p ON p.passage_id = passages_fts.rowid JOIN documents d ON d.doc_id = p.doc_id
@@ -169,3 +169,11 @@ def facet_rows(conn: sqlite3.Connection, passage_ids: Sequence[int]) -> list[tup
         out += conn.execute(f"""SELECT p.actor, p.role, CASE WHEN p.role IS NULL THEN d.speaker ELSE p.speaker END
                                 FROM passages p JOIN documents d ON d.doc_id = p.doc_id WHERE p.passage_id IN ({marks})""", chunk).fetchall()
     return [tuple(r) for r in out]
+
+
+def roles_of(conn: sqlite3.Connection, passage_ids: Sequence[int]) -> dict[int, str | None]:
+    """passage id -> its role (None: unattributed)."""
+    out: dict[int, str | None] = {}
+    for chunk, marks in in_batches(list(dict.fromkeys(passage_ids))):
+        out.update(conn.execute(f"SELECT passage_id, role FROM passages WHERE passage_id IN ({marks})", chunk).fetchall())
+    return out

@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from search.filters import Filters
 from search.engine import SearchRequest, search
 from search.evaluation import judging, sets
 from search.evaluation.errors import EvalSetError, EvalSetNotFound, JudgmentFileError
@@ -113,9 +114,10 @@ def test_the_question_finds_itself_unless_excluded(store):
     build_from_qa(store, "qa")
     question = sets.queries(store.db.conn, "qa")[0]
     own = store.db.passage_ids("ost-0304")[1]
-    plain = search(store, None, SearchRequest(question.query, mode="lexical", k=5, per_doc=5))
+    questions = Filters(roles=("question",))  # without a role asked, questions rank after answers and statements
+    plain = search(store, None, SearchRequest(question.query, mode="lexical", k=5, per_doc=5, filters=questions))
     assert plain.results[0].passage_id == own
-    excluded = search(store, None, SearchRequest(question.query, mode="lexical", k=5, per_doc=5, exclude=frozenset({own})))
+    excluded = search(store, None, SearchRequest(question.query, mode="lexical", k=5, per_doc=5, exclude=frozenset({own}), filters=questions))
     assert own not in [h.passage_id for h in excluded.results]
 
 
