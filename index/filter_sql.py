@@ -42,6 +42,10 @@ def _passage_conditions(filters: DocumentFilter, alias: str, p: str) -> tuple[li
         if values:
             parts.append(f"{p}.{column} IN ({', '.join('?' for _ in values)})")
             params += list(values)
+    excluded = getattr(filters, "exclude_roles", ())
+    if excluded:
+        parts.append(f"({p}.role IS NULL OR {p}.role NOT IN ({', '.join('?' for _ in excluded)}))")
+        params += list(excluded)
     return parts, params
 
 

@@ -270,7 +270,7 @@ class Index:
         from search.talking_points import TalkingPointOptions, find_talking_points
         from search.talking_points.store import is_fresh
 
-        filters = filters or build_filters(**filter_values)
+        filters = (filters or build_filters(**filter_values)).without_questions()  # journalists' questions are no talking points
         topic = (query or "").strip() or None
         if compute:
             options = options or TalkingPointOptions()

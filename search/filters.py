@@ -45,6 +45,7 @@ class Filters:
     include_undated: bool = False  # with a date bound, keep documents whose date is unknown
     said_by: tuple[str, ...] = ()  # canonical actors, any of (the passage's actor)
     roles: tuple[str, ...] = ()  # attribution roles, any of (the passage's role)
+    exclude_roles: tuple[str, ...] = ()  # roles left out (talking points leave questions out); unattributed passages stay
 
     @classmethod
     def build(cls, since=None, until=None, sources=(), speakers=(), langs=(), include_undated=False, said_by=(), roles=(),
@@ -59,7 +60,14 @@ class Filters:
 
     @property
     def active(self) -> bool:
-        return bool(self.since or self.until or self.sources or self.speakers or self.langs or self.said_by or self.roles)
+        return bool(self.since or self.until or self.sources or self.speakers or self.langs or self.said_by or self.roles
+                    or self.exclude_roles)
+
+    def without_questions(self) -> "Filters":
+        """These filters leaving journalists' questions out, unless a role was asked for."""
+        from dataclasses import replace
+
+        return self if self.roles else replace(self, exclude_roles=("question",))
 
     def with_said_by(self, actors) -> "Filters":
         """These filters with `actors` (canonical) added to said_by."""

@@ -111,3 +111,25 @@ def test_terminal_shows_reading_who_answering_and_facets(idx, runtime):
     assert roles["question"] == 2 and roles["answer"] == 2 and sum(roles.values()) == len(
         json.loads(CliRunner().invoke(app, ["search", "Selva river dam", "--mode", "lexical", "--json", "-k", "50", "--per-doc", "9",
                                             "--index", str(idx.path)], obj=runtime).stdout)["results"])
+
+
+def test_web_api_and_page_carry_the_reading_the_attribution_and_facets(idx):
+    from fastapi.testclient import TestClient
+
+    from search.web.app import create_app
+
+    client = TestClient(create_app(idx, allowed_hosts=["testserver"]))
+    data = client.get("/api/search", params={"q": "What did China say about Ukraine?", "mode": "lexical"}).json()
+    assert data["interpretation"] == "read as: said by China \u00b7 about: Ukraine" and data["filters"]["said_by"] == ["China"]
+    assert [(r["doc_id"], r["role"], r["actor"]) for r in data["results"]] == [("mfa-1", "answer", "China")]
+    assert data["results"][0]["question"].startswith("Q: What is your comment") and data["facets"]["actor"] == [["China", 1]]
+    refused = client.get("/api/search", params={"q": "dam", "said_by": "Atlantis"})
+    assert refused.status_code == 400 and "said_by 'Atlantis': no such actor; known actors: ASEAN" in refused.text
+    assert "Said by &#39;Atlantis&#39;: no such actor" in client.get("/", params={"q": "dam", "said_by": "Atlantis"}).text
+    questions = client.get("/api/search", params={"q": "Selva river dam", "mode": "lexical", "role": "question"}).json()
+    assert {r["role"] for r in questions["results"]} == {"question"}
+    page = client.get("/", params={"q": "What did China say about Ukraine?", "mode": "lexical"}).text
+    assert "read as: said by China \u00b7 about: Ukraine" in page and "\u21b3 answering: Q: What is your comment" in page
+    assert '<span class="role">answer</span>' in page and '<b>actor</b>' in page
+    doc = client.get("/doc/mfa-1").text
+    assert '<span class="role">question</span>' in doc and "answering" in doc

@@ -44,7 +44,7 @@ def hit_stages(request: SearchRequest, fold: bool = False, annotate: bool = True
     if annotate or fold:  # folding reads the annotations
         stages.append(Annotate())
     if fold:
-        stages.append(Fold())
+        stages.append(Fold(keep_questions="question" in request.filters.roles))
     return stages
 
 

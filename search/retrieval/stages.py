@@ -89,12 +89,15 @@ class Annotate:
         return annotate_hits(ctx.store, hits)[:k]
 
 
+@dataclass(frozen=True)
 class Fold:
     """Keep the best hit of each talking point, the others' ids in its `folded`; needs Annotate before it.
-    Asks for FOLD_DEPTH times k so the page still fills."""
+    Asks for FOLD_DEPTH times k so the page still fills. Journalists' questions are left out unless
+    `keep_questions` (a role filter asked for them)."""
+    keep_questions: bool = False
 
     def wants(self, k: int) -> int:
         return min(MAX_K, k * FOLD_DEPTH)
 
     def apply(self, ctx: StageContext, hits: list[Hit], k: int) -> list[Hit]:
-        return fold_hits(hits, k)
+        return fold_hits(hits if self.keep_questions else [h for h in hits if h.role != "question"], k)

@@ -15,8 +15,8 @@ from search.web.errors import page_message, status_for
 from search.web.schemas import PassageQuery, SearchParams
 
 router = APIRouter(include_in_schema=False)
-LIST_PARAMS = ("source", "speaker", "lang")
-FORM_FIELDS = ("q", "mode", "k", "per_doc", "since", "until", "include_undated", "fold") + LIST_PARAMS
+LIST_PARAMS = ("source", "speaker", "lang", "said_by", "role")
+FORM_FIELDS = ("q", "mode", "k", "per_doc", "since", "until", "include_undated", "fold", "literal") + LIST_PARAMS
 
 
 def render(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
