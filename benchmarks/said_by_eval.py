@@ -14,7 +14,8 @@ Truth comes from the data's own structure, never from the code under test:
 - the actor of a result is its document's: the MFA source -> China, the White House source -> United States, a UN
   speech -> meta.country;
 - a result is a journalist's question when the nearest turn label before its first character (a line opening
-  `LABEL:` or a bare `Q`) is `Q`, or, in an MFA transcript, anything but `A` or the document's spokesperson;
+  `LABEL:` of at most four words, or a bare `Q`) is `Q`, or, in an MFA transcript, anything but `A` or the
+  document's spokesperson;
 - it is on the topic when its text matches the topic's own regular expression (TOPICS below).
 A result is correct iff all three say so: that actor's own words (not a question) on the topic.
 """
@@ -101,7 +102,9 @@ def is_question(doc: dict, start: int) -> bool:
     for m in _LABEL.finditer(doc["text"]):
         if m.start() > start:
             break
-        label = m.group(1) or m.group(2)
+        text = m.group(1) or m.group(2)
+        if len(text.split()) <= 4:  # a label is a name or an outlet, not a sentence ("What I want to stress is as follows:")
+            label = text
     if label is None:
         return False
     if label == "Q":

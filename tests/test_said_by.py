@@ -133,3 +133,50 @@ def test_web_api_and_page_carry_the_reading_the_attribution_and_facets(idx):
     assert '<span class="role">answer</span>' in page and '<b>actor</b>' in page
     doc = client.get("/doc/mfa-1").text
     assert '<span class="role">question</span>' in doc and "answering" in doc
+
+
+def test_a_snippet_never_cuts_off_the_speaker_label():
+    from search.highlight import highlight_spans, snippet
+
+    text = "Lena Varg: " + "We have said this many times before today. " * 12 + "The Selva river dam is shared."
+    shown, spans = snippet(text, highlight_spans(text, "Selva river dam"))
+    assert shown.startswith("Lena Varg: \u2026") and [shown[a:b] for a, b in spans] == ["Selva", "river", "dam"]
+    plain = "No label here " * 30 + "Selva river dam."
+    assert snippet(plain, highlight_spans(plain, "Selva"))[0].startswith("\u2026")
+
+
+def test_fold_and_talking_points_leave_questions_out_unless_asked(idx):
+    folded = idx.search("Selva river dam", mode="lexical", per_doc=5, fold=True)
+    assert folded and "question" not in {h.role for h in folded}
+    asked = idx.search("Selva river dam", mode="lexical", per_doc=5, fold=True, role=["question"])
+    assert {h.role for h in asked} == {"question"}
+
+
+ASKED = "Will the basin commission publish the new water quotas for every riparian state before the dry season begins?"
+SAID = "Both governments must respect the sovereignty of every riparian state and refrain from interference in their affairs."
+
+
+def test_talking_points_leave_journalists_questions_out(tmp_path, fake_embedder):
+    docs = [raw(f"mfa-{i}", f"Q: {ASKED}\n\nA: {SAID} We said so on day {i}.", title="Press conference", source=MFA, speaker="Xi Lan", date=f"2031-03-0{i}",
+                lang="en") for i in (1, 2, 3)]
+    build(tmp_path / "tp", docs, fake_embedder)[0].close()
+    with Index.open(tmp_path / "tp", embedder=fake_embedder) as index:
+        points = [tp.representative for tp in index.talking_points()]
+        assert any(SAID[:40] in p for p in points) and not any("water quotas" in p for p in points)
+        asked = [tp.representative for tp in index.talking_points(role=["question"])]
+        assert any("water quotas" in p for p in asked)
+
+
+def test_unlabelled_text_and_unsourced_quotes_get_defined_roles(tmp_path, fake_embedder):
+    docs = [raw("plain", "The ministry regrets the decision on the Selva dam. Talks will continue next week.",
+                source=MFA, speaker="Xi Lan", lang="en"),
+            raw("quote", 'The harbour stayed shut on Monday. "We will not reopen until the dam is safe," a sign read.',
+                source="Tarn Daily", lang="en")]
+    store, _ = build(tmp_path / "i2", docs, fake_embedder)
+    from index.passage_queries import all_passage_views
+
+    views = {v.doc_id: [] for v in all_passage_views(store.db.conn)}
+    for v in all_passage_views(store.db.conn):
+        views[v.doc_id].append((v.role, v.speaker, v.actor))
+    assert views["plain"] == [("statement", "Xi Lan", "China")]  # no labels: one statement by the document's speaker
+    assert ("quote", None, None) in views["quote"] and ("narration", "Tarn Daily", None) in views["quote"]
