@@ -52,7 +52,7 @@ class PassageView:
 
 VIEW_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(PassageView))
 # What a talking-point member, a similar passage and their CSV rows show of a passage: where it is and who said it when.
-CITATION_FIELDS: tuple[str, ...] = ("passage_id", "doc_id", "title", "source", "speaker", "date")
+CITATION_FIELDS: tuple[str, ...] = ("passage_id", "doc_id", "title", "source", "speaker", "role", "actor", "actor_status", "date")
 
 
 def date_label(date: str | None, status: str | None) -> str:

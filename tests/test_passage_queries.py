@@ -56,7 +56,8 @@ def test_view_dicts_keep_the_field_order_and_citation_subset(store):
                                                     "actor", "actor_status", "answers", "question", "doc_speaker")
     assert view.as_dict(CITATION_FIELDS) == {"passage_id": view.passage_id, "doc_id": "fish",
                                              "title": "Vell and Osland signed a fisheries accord on the river delta.", "source": "Vell_News 100%",
-                                             "speaker": "Vell_News 100%", "date": "2021-07-15"}  # narration: spoken by the outlet
+                                             "speaker": "Vell_News 100%", "role": "narration", "actor": None, "actor_status": "unknown",
+                                             "date": "2021-07-15"}  # narration: spoken by the outlet
     assert (date_label("2020-01-01", "inferred"), date_label("2020-01-01", "given"), date_label(None, "unknown")) == (
         "2020-01-01 (inferred)", "2020-01-01", "date unknown")
 
