@@ -194,7 +194,8 @@ def read_label(paragraph: str, style: LabelStyle) -> Label | None:
         return Label("speaker", label, match.end())
     if style.named and _looks_like_name(label):
         return Label("question", label, match.end())
-    return None
+    q = _WH_Q.match(paragraph)  # `Q And then, on Israel: why ...`: a bare Q whose question has a colon in it
+    return Label("question", "Q", q.end()) if q else None
 
 
 def label_style(text: str, spans, spokespeople=()) -> LabelStyle:

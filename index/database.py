@@ -122,8 +122,10 @@ class Database:
         new_ids = []
         for passage, vector in zip(passages, vectors):
             cur = self.conn.execute(
-                "INSERT INTO passages(doc_id, ordinal, char_start, char_end, n_tokens, text, vector) VALUES (?,?,?,?,?,?,?)",
-                (doc_id, passage.ordinal, passage.char_start, passage.char_end, passage.n_tokens, passage.text, np.asarray(vector, dtype=np.float32).tobytes()),
+                "INSERT INTO passages(doc_id, ordinal, char_start, char_end, n_tokens, text, vector, speaker, speaker_status, role, actor, "
+                "actor_status, answers_passage) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (doc_id, passage.ordinal, passage.char_start, passage.char_end, passage.n_tokens, passage.text, np.asarray(vector, dtype=np.float32).tobytes(),
+                 passage.speaker, passage.speaker_status, passage.role, passage.actor, passage.actor_status, passage.answers),
             )
             new_ids.append(cur.lastrowid)
         return removed, new_ids

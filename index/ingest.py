@@ -17,12 +17,15 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from corpus.chunking import ChunkOptions, chunk
+from corpus.actors import load_actors
+from corpus.chunking import ChunkOptions
 from corpus.documents import Document, Passage, RawDocument
 from corpus.errors import DipsearchError, InputProblem
 from corpus.normalize import fingerprint
 from corpus.prepare import prepare
+from corpus.span_chunking import attributed_passages
 from index.errors import DocumentNotFound
+from index.passage_queries import speakers as stored_speakers
 from index.store import IndexStore
 
 # Passages embedded and committed together. Larger batches sort by length over more passages, so
@@ -100,6 +103,12 @@ class _Pending:
     is_update: bool
 
 
+def index_actors(store: IndexStore):
+    """The actor table for `store`: the built-in one, extended by an `actors.json` in the index folder."""
+    extra = store.folder / "actors.json"
+    return load_actors(extra if extra.exists() else None)
+
+
 def record_hash(doc: Document, text_hash: str) -> str:
     fields = {k: getattr(doc, k) for k in ("title", "date", "source", "speaker", "url", "lang")}
     payload = json.dumps([text_hash, fields, doc.provenance, doc.meta], sort_keys=True, ensure_ascii=False, default=str)
@@ -124,6 +133,8 @@ class Ingestor:
         self.on_problem = on_problem or (lambda problem: None)
         self.chunk_options = ChunkOptions(max_tokens=embedder.max_tokens - 2)
         self.report = IngestReport()
+        self.actors = index_actors(store)  # who speaks for whom (corpus.attribution), with the index's own actors.json
+        self.spokespeople = set(stored_speakers(store.db.conn))  # names that label a transcript's turns
         self._pending: list[_Pending] = []
         self._pending_hashes: dict[str, str] = {}
         self._first_seen: dict[str, str] = {}  # doc id -> origin of its first occurrence in this ingest
@@ -180,7 +191,9 @@ class Ingestor:
                 index.remove(removed)
                 self.store.vectors_follow(generation)
             return
-        passages = chunk(doc.text, self.embedder.count_tokens, self.chunk_options)
+        if doc.speaker:
+            self.spokespeople.add(doc.speaker)
+        passages = attributed_passages(doc, self.embedder.count_tokens, self.chunk_options, self.actors, sorted(self.spokespeople))
         self._pending.append(_Pending(doc, text_hash, rhash, passages, is_update=stored is not None))
         self._pending_hashes[text_hash] = doc.doc_id
         if sum(len(p.passages) for p in self._pending) >= self.batch_passages:

@@ -159,3 +159,20 @@ def _cjk_lexical(conn: sqlite3.Connection) -> None:
 
 
 MIGRATIONS.append(("0004_cjk_lexical", _cjk_lexical))
+
+
+# Who said it (issue 11): each passage's own speaker, role and actor with how each was obtained, and for an answer the
+# ordinal (within its document) of the first passage of the question it answers. Passages stored before this have
+# NULL role: `dipsearch attribute` (index.attribute_existing) fills them in place, keeping their ids.
+migration(
+    "0005_passage_attribution",
+    """
+    ALTER TABLE passages ADD COLUMN speaker TEXT;
+    ALTER TABLE passages ADD COLUMN speaker_status TEXT;
+    ALTER TABLE passages ADD COLUMN role TEXT;
+    ALTER TABLE passages ADD COLUMN actor TEXT;
+    ALTER TABLE passages ADD COLUMN actor_status TEXT;
+    ALTER TABLE passages ADD COLUMN answers_passage INTEGER;
+    CREATE INDEX passages_unattributed ON passages(passage_id) WHERE role IS NULL;
+    """,
+)

@@ -16,6 +16,8 @@ from index.filter_sql import DocumentFilter, where
 from index.passage_view import PassageView, field_status
 
 _VIEW_SELECT = """SELECT p.passage_id, p.doc_id, p.ordinal, p.char_start, p.char_end, p.text,
+                         p.speaker AS p_speaker, p.speaker_status, p.role, p.actor, p.actor_status, p.answers_passage,
+                         (SELECT q.text FROM passages q WHERE q.doc_id = p.doc_id AND q.ordinal = p.answers_passage) AS question,
                          d.title, d.source, d.date, d.speaker, d.lang, d.url, d.provenance
                   FROM passages p JOIN documents d ON d.doc_id = p.doc_id"""
 
@@ -23,9 +25,20 @@ _VIEW_SELECT = """SELECT p.passage_id, p.doc_id, p.ordinal, p.char_start, p.char
 def _view(row) -> PassageView:
     return PassageView(
         passage_id=row["passage_id"], doc_id=row["doc_id"], title=row["title"], source=row["source"], date=row["date"],
-        date_status=field_status(row["provenance"], "date", row["date"]), speaker=row["speaker"], lang=row["lang"],
+        date_status=field_status(row["provenance"], "date", row["date"]), lang=row["lang"],
         url=row["url"], ordinal=row["ordinal"], text=row["text"], char_start=row["char_start"], char_end=row["char_end"],
+        **_attribution(row),
     )
+
+
+def _attribution(row) -> dict:
+    """The passage's own speaker, role and actor; an unattributed passage (role NULL) shows its document's speaker."""
+    if row["role"] is None:
+        return {"speaker": row["speaker"], "doc_speaker": row["speaker"],
+                "speaker_status": field_status(row["provenance"], "speaker", row["speaker"])}
+    return {"speaker": row["p_speaker"], "speaker_status": row["speaker_status"], "role": row["role"], "actor": row["actor"],
+            "actor_status": row["actor_status"], "answers": row["answers_passage"], "question": row["question"],
+            "doc_speaker": row["speaker"]}
 
 
 # ------------------------------------------------------------------ passage views
@@ -56,8 +69,9 @@ def all_passage_views(conn: sqlite3.Connection) -> Iterator[PassageView]:
 
 # ------------------------------------------------------------------ ids and spans
 def passages_of(conn: sqlite3.Connection, doc_id: str) -> list[sqlite3.Row]:
-    """A document's passages by ordinal: passage_id, ordinal, char_start, char_end, n_tokens, text."""
-    return list(conn.execute("SELECT passage_id, ordinal, char_start, char_end, n_tokens, text FROM passages WHERE doc_id = ? ORDER BY ordinal",
+    """A document's passages by ordinal: passage_id, ordinal, char_start, char_end, n_tokens, text and their attribution."""
+    return list(conn.execute("SELECT passage_id, ordinal, char_start, char_end, n_tokens, text, speaker, speaker_status, role, actor, actor_status, "
+                             "answers_passage FROM passages WHERE doc_id = ? ORDER BY ordinal",
                              (doc_id,)))
 
 
@@ -80,7 +94,7 @@ def doc_id_by_passage(conn: sqlite3.Connection) -> dict[int, str]:
 
 def passage_ids_matching(conn: sqlite3.Connection, filters: DocumentFilter) -> np.ndarray:
     """Ids of the passages whose documents pass `filters`."""
-    clause, params = where(filters, "d")
+    clause, params = where(filters, "d", "p")
     rows = conn.execute(f"SELECT p.passage_id FROM passages p JOIN documents d ON d.doc_id = p.doc_id WHERE {clause}", params)
     return np.fromiter((r[0] for r in rows), dtype=np.int64)
 
@@ -89,7 +103,7 @@ def passage_ids_matching(conn: sqlite3.Connection, filters: DocumentFilter) -> n
 def lexical_candidates(conn: sqlite3.Connection, expression: str, filters: DocumentFilter | None, limit: int) -> list[tuple[int, float]]:
     """(passage id, bm25) of the best `limit` FTS5 matches of `expression`, best (lowest bm25) first."""
     if filters is not None and filters.active:
-        clause, params = where(filters, "d")
+        clause, params = where(filters, "d", "p")
         rows = conn.execute(
             f"""SELECT p.passage_id, bm25(passages_fts) AS rank
                 FROM passages_fts JOIN passages p ON p.passage_id = passages_fts.rowid JOIN documents d ON d.doc_id = p.doc_id
@@ -167,3 +181,30 @@ def documents_matching(conn: sqlite3.Connection, expression: str, filters: Docum
             JOIN documents d ON d.doc_id = p.doc_id WHERE passages_fts MATCH ? AND {clause} GROUP BY p.doc_id""",
         [expression, *params]).fetchall()
     return [(r[0], int(r[1])) for r in rows]
+
+
+# ------------------------------------------------------------------ attribution
+def unattributed_count(conn: sqlite3.Connection) -> int:
+    """Passages stored before attribution (role NULL); instant through the partial index passages_unattributed."""
+    return conn.execute("SELECT count(*) FROM passages WHERE role IS NULL").fetchone()[0]
+
+
+def unattributed_doc_ids(conn: sqlite3.Connection) -> list[str]:
+    return [r[0] for r in conn.execute("SELECT DISTINCT doc_id FROM passages WHERE role IS NULL ORDER BY doc_id")]
+
+
+def facet_rows(conn: sqlite3.Connection, passage_ids: Sequence[int]) -> list[tuple]:
+    """(actor, role, speaker) of each of `passage_ids` that exists; an unattributed passage has its document's speaker."""
+    out: list[tuple] = []
+    for chunk, marks in in_batches(list(dict.fromkeys(passage_ids))):
+        out += conn.execute(f"""SELECT p.actor, p.role, CASE WHEN p.role IS NULL THEN d.speaker ELSE p.speaker END
+                                FROM passages p JOIN documents d ON d.doc_id = p.doc_id WHERE p.passage_id IN ({marks})""", chunk).fetchall()
+    return [tuple(r) for r in out]
+
+
+def roles_of(conn: sqlite3.Connection, passage_ids: Sequence[int]) -> dict[int, str | None]:
+    """passage id -> its role (None: unattributed)."""
+    out: dict[int, str | None] = {}
+    for chunk, marks in in_batches(list(dict.fromkeys(passage_ids))):
+        out.update(conn.execute(f"SELECT passage_id, role FROM passages WHERE passage_id IN ({marks})", chunk).fetchall())
+    return out

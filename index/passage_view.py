@@ -24,6 +24,17 @@ class PassageView:
     text: str
     char_start: int
     char_end: int
+    # Who speaks in this passage (corpus.attribution): the passage's own speaker (the document's while the passage is
+    # unattributed), its role and the actor spoken for, each *_status given, extracted, inferred or unknown; role None
+    # means not yet attributed (`dipsearch attribute`). `answers`: for an answer, the ordinal of the question's first
+    # passage, and `question`: that passage's text.
+    speaker_status: str | None = None
+    role: str | None = None
+    actor: str | None = None
+    actor_status: str | None = None
+    answers: int | None = None
+    question: str | None = None
+    doc_speaker: str | None = None
 
     def as_dict(self, keys: tuple[str, ...] | None = None) -> dict:
         """The fields named in `keys` (default: all), in that order."""
@@ -33,10 +44,15 @@ class PassageView:
     def date_label(self) -> str:
         return date_label(self.date, self.date_status)
 
+    @property
+    def attribution_label(self) -> str:
+        """'Geng Shuang · answer · China', with '(inferred)' after a value that was inferred; '' when unattributed."""
+        return attribution_label(self.speaker, self.speaker_status, self.role, self.actor, self.actor_status)
+
 
 VIEW_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(PassageView))
 # What a talking-point member, a similar passage and their CSV rows show of a passage: where it is and who said it when.
-CITATION_FIELDS: tuple[str, ...] = ("passage_id", "doc_id", "title", "source", "speaker", "date")
+CITATION_FIELDS: tuple[str, ...] = ("passage_id", "doc_id", "title", "source", "speaker", "role", "actor", "actor_status", "date")
 
 
 def date_label(date: str | None, status: str | None) -> str:
@@ -44,6 +60,14 @@ def date_label(date: str | None, status: str | None) -> str:
     if not date:
         return "date unknown"
     return f"{date} (inferred)" if status == "inferred" else date
+
+
+def attribution_label(speaker, speaker_status, role, actor, actor_status) -> str:
+    if role is None:
+        return ""
+    mark = lambda value, status: f"{value} ({status})" if status in ("inferred", "extracted") else value  # noqa: E731
+    parts = [mark(speaker, speaker_status) if speaker else "speaker unknown", role, mark(actor, actor_status) if actor else "no actor"]
+    return " \u00b7 ".join(parts)
 
 
 def field_status(provenance_json: str | None, field_name: str, value) -> str:

@@ -8,10 +8,25 @@ the FTS 'rebuild' command on passages_fts: it would reindex the raw text and und
 """
 from __future__ import annotations
 
+import re
 import sqlite3
 
 from corpus.cjk import cjk_spaced
 
+_WORD = re.compile(r"\w+")
+
+
+def name_tokens_match(name: str | None, wanted: str | None) -> bool:
+    """`wanted`'s words appear in `name` as whole words, in order and together: "Xi" matches "Xi Jinping" and
+    "President Xi", not "Maxine McClean"; case-insensitive."""
+    if not name or not wanted:
+        return False
+    have, want = _WORD.findall(name.lower()), _WORD.findall(wanted.lower())
+    if not want:
+        return False
+    return any(have[i : i + len(want)] == want for i in range(len(have) - len(want) + 1))
+
 
 def register_functions(conn: sqlite3.Connection) -> None:
     conn.create_function("cjk_spaced", 1, cjk_spaced, deterministic=True)
+    conn.create_function("name_tokens_match", 2, name_tokens_match, deterministic=True)

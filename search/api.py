@@ -222,6 +222,15 @@ class Index:
         return self.store.stats()
 
     @_locked
+    def attribute(self) -> dict:
+        """Attribute (speaker, role, actor) the passages stored before attribution existed, keeping their ids;
+        returns {documents, passages, mixed}. Passages already attributed are left as they are."""
+        from index.attribute_existing import attribute_stored
+        from index.ingest import index_actors
+
+        return attribute_stored(self.store.db, index_actors(self.store)).as_dict()
+
+    @_locked
     def reindex(self, index_type: str = "auto") -> dict:
         """Rebuild the vector index from the stored vectors as flat, ivf, hnsw or auto; returns the manifest."""
         return self.store.reindex(index_type)
@@ -278,7 +287,7 @@ class Index:
         from search.talking_points import TalkingPointOptions, find_talking_points
         from search.talking_points.store import is_fresh
 
-        filters = filters or build_filters(**filter_values)
+        filters = (filters or build_filters(**filter_values)).without_questions()  # journalists' questions are no talking points
         topic = (query or "").strip() or None
         if compute:
             options = options or TalkingPointOptions()

@@ -1,11 +1,18 @@
-"""Metadata filters on documents: parsed and validated here, turned into SQL by the store (index/filter_sql.py)."""
+"""Metadata filters on documents and on who speaks in a passage: parsed and validated here, turned into SQL by the
+store (index/filter_sql.py). `said_by` takes actor names or aliases (Beijing, the US), resolved to canonical actors;
+`roles` the attribution roles; `speakers` match whole name tokens of the passage's speaker."""
 from __future__ import annotations
 
 import calendar
 import re
 from dataclasses import dataclass
 
+from corpus.actors import UnknownActorError, resolve_said_by
+from corpus.roles import ROLES
 from search.errors import InvalidQuery
+
+MIXED = "mixed"  # index.attribute_existing: a passage stored before attribution that runs across two turns
+FILTER_ROLES = (*ROLES, MIXED)
 
 _DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 
@@ -36,22 +43,61 @@ class Filters:
     speakers: tuple[str, ...] = ()
     langs: tuple[str, ...] = ()
     include_undated: bool = False  # with a date bound, keep documents whose date is unknown
+    said_by: tuple[str, ...] = ()  # canonical actors, any of (the passage's actor)
+    roles: tuple[str, ...] = ()  # attribution roles, any of (the passage's role)
+    exclude_roles: tuple[str, ...] = ()  # roles left out (talking points leave questions out); unattributed passages stay
     include_imprecise: bool = False  # a year or month date that only overlaps since..until counts as inside
 
     @classmethod
-    def build(cls, since=None, until=None, sources=(), speakers=(), langs=(), include_undated=False,
-              include_imprecise=False) -> "Filters":
+    def build(cls, since=None, until=None, sources=(), speakers=(), langs=(), include_undated=False, said_by=(), roles=(),
+              actors=None, include_imprecise=False) -> "Filters":
+        """`actors`: the actor table said_by names are resolved with (default: the built-in one)."""
         lo, hi = parse_bound(since, False, "since"), parse_bound(until, True, "until")
         if lo and hi and lo > hi:
             raise InvalidQuery("{since} {lo} is after {until} {hi}; swap them", fields=("since", "until"), lo=since, hi=until)
         clean = lambda values: tuple(v.strip() for v in values or () if v and v.strip())
         return cls(lo, hi, clean(sources), clean(speakers), tuple(v.lower() for v in clean(langs)), include_undated,
-                   include_imprecise=bool(include_imprecise))
+                   resolve_actors(clean(said_by), actors), parse_roles(clean(roles)), include_imprecise=bool(include_imprecise))
 
     @property
     def active(self) -> bool:
-        return bool(self.since or self.until or self.sources or self.speakers or self.langs)
+        return bool(self.since or self.until or self.sources or self.speakers or self.langs or self.said_by or self.roles
+                    or self.exclude_roles)
+
+    def without_questions(self) -> "Filters":
+        """These filters leaving journalists' questions out, unless a role was asked for."""
+        from dataclasses import replace
+
+        return self if self.roles else replace(self, exclude_roles=("question",))
+
+    def with_said_by(self, actors) -> "Filters":
+        """These filters with `actors` (canonical) added to said_by."""
+        from dataclasses import replace
+
+        return replace(self, said_by=tuple(dict.fromkeys((*self.said_by, *actors))))
 
     def as_dict(self) -> dict:
         return {"since": self.since, "until": self.until, "source": list(self.sources), "speaker": list(self.speakers),
-                "lang": list(self.langs), "include_undated": self.include_undated, "include_imprecise": self.include_imprecise}
+                "lang": list(self.langs), "include_undated": self.include_undated,
+                "include_imprecise": self.include_imprecise, "said_by": list(self.said_by),
+                "role": list(self.roles)}
+
+
+def resolve_actors(names: tuple[str, ...], table=None) -> tuple[str, ...]:
+    """Canonical actors for said_by names (case-insensitive, aliases: Beijing -> China); an unknown one is refused."""
+    if not names:
+        return ()
+    try:
+        return tuple(resolve_said_by(names, table))
+    except UnknownActorError as exc:
+        raise InvalidQuery("{said_by} %s: no such actor; known actors: {known}" % ", ".join(repr(n) for n in exc.names),
+                           fields=("said_by",), known=", ".join(exc.known)) from None
+
+
+def parse_roles(values: tuple[str, ...]) -> tuple[str, ...]:
+    roles = tuple(dict.fromkeys(v.lower() for v in values))
+    bad = [r for r in roles if r not in FILTER_ROLES]
+    if bad:
+        raise InvalidQuery("{role} %s is not a role; use %s" % (", ".join(repr(b) for b in bad), ", ".join(FILTER_ROLES)),
+                           fields=("role",))
+    return roles

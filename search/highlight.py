@@ -38,10 +38,25 @@ def highlight_spans(text: str, query: str, tokenizer: Tokenizer = TOKENIZER) -> 
     return merged
 
 
+# A speaker label opening a passage (`Geng Shuang:`, `MS. PSAKI:`, `问：`, a bare White House `Q`): a snippet keeps it.
+_LEAD_LABEL = re.compile(r"^(?:Q(?=\s+[A-Z\u2014\u201c\"])|[^\n:\uff1a.?!]{1,40}[:\uff1a])\s*")
+
+
 def snippet(text: str, spans: list[tuple[int, int]], width: int = 320) -> tuple[str, list[tuple[int, int]]]:
-    """A window of about `width` characters holding the most highlights, with spans shifted into it."""
+    """A window of about `width` characters holding the most highlights, with spans shifted into it. A speaker
+    label that opens the passage is never cut off: a window starting later is shown after it (`Geng Shuang: …`)."""
     if len(text) <= width:
         return text, spans
+    label = _LEAD_LABEL.match(text)
+    window, window_spans = _window(text, spans, width)
+    if not label or window.startswith(text[: label.end()].rstrip()) or not window.startswith("\u2026"):
+        return window, window_spans
+    head = text[: label.end()].rstrip() + " "
+    kept = [(a, b) for a, b in spans if b <= label.end()]
+    return head + window, kept + [(a + len(head), b + len(head)) for a, b in window_spans]
+
+
+def _window(text: str, spans: list[tuple[int, int]], width: int) -> tuple[str, list[tuple[int, int]]]:
     best_start, best_count = 0, -1
     for s, _ in spans or [(0, 0)]:
         start = max(0, min(s - width // 4, len(text) - width))

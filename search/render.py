@@ -6,7 +6,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from index.passage_view import date_label
+from index.passage_view import attribution_label, date_label
 from search.wording import plural
 from search.retrieval import SearchResponse
 
@@ -39,9 +39,40 @@ def passage_meta(source: str | None, date: str | None, date_status: str, speaker
     return meta
 
 
-def print_results(console: Console, response: SearchResponse) -> None:
+def attribution_line(hit) -> Text | None:
+    """'    who: Geng Shuang · answer · China (inferred)', or None for an unattributed passage."""
+    label = attribution_label(hit.speaker, hit.speaker_status, hit.role, hit.actor, hit.actor_status)
+    return Text("    who: ", style="dim") + Text(label) if label else None
+
+
+def answering_line(question: str | None, width: int = 100) -> Text | None:
+    """'    ↳ answering: <the question, cut at a word, …>': the question an answer answers, on one line."""
+    if not question:
+        return None
+    flat = " ".join(question.split())
+    if len(flat) > width:
+        flat = flat[:width].rsplit(" ", 1)[0] + "…"
+    return Text("    ↳ answering: ", style="dim") + Text(flat, style="italic")
+
+
+def facets_table(facets: dict) -> Text:
+    out = Text()
+    for name in ("actor", "role", "speaker"):
+        values = facets.get(name) or []
+        out.append(f"{name}: ", style="bold")
+        out.append(", ".join(f"{value} {n}" for value, n in values[:8]) or "none")
+        out.append("\n")
+    return out
+
+
+def print_results(console: Console, response: SearchResponse, facets: bool = False) -> None:
+    if response.interpretation:
+        console.print(Text(response.interpretation, style="cyan") + Text("  (--literal to search the words as typed)", style="dim"),
+                      soft_wrap=True)
     for note in response.notes:
         console.print(Text("note: ", style="yellow") + Text(note), soft_wrap=True)
+    if facets and response.facets:
+        console.print(facets_table(response.facets), highlight=False)
     if not response.results:
         console.print(f"No passages match [bold]{escape(response.query)}[/] ({escape(response.mode)}).", highlight=False)
         if response.filters.active:
@@ -53,6 +84,9 @@ def print_results(console: Console, response: SearchResponse) -> None:
         relative = hit.score / best if best > 0 and hit.score > 0 else 0.0
         console.print(passage_header(hit.rank, hit.title, hit.doc_id, f"{relative:.0%} of best"), highlight=False)
         console.print(passage_meta(hit.source, hit.date, hit.date_status, hit.speaker, hit.doc_id, hit.passage_id), highlight=False)
+        for line in (attribution_line(hit), answering_line(hit.question)):
+            if line is not None:
+                console.print(line, highlight=False, soft_wrap=True)
         if getattr(hit, "talking_point", None) or getattr(hit, "folded", None):
             console.print(talking_point_line(hit), highlight=False)
         body = highlighted(hit.snippet, hit.snippet_highlights)
@@ -90,7 +124,10 @@ def print_document(console: Console, doc: dict) -> None:
     console.print(table, highlight=False)
     console.print()
     for p in doc["passages"]:
-        console.print(Text(f"[{p['ordinal']}] #{p['passage_id']}  chars {p['char_start']}-{p['char_end']}, {p['n_tokens']} tokens", style="dim"))
+        who = attribution_label(p.get("speaker"), p.get("speaker_status"), p.get("role"), p.get("actor"), p.get("actor_status"))
+        answers = f", answering [{p['answers_passage']}]" if p.get("answers_passage") is not None else ""
+        console.print(Text(f"[{p['ordinal']}] #{p['passage_id']}  chars {p['char_start']}-{p['char_end']}, {p['n_tokens']} tokens"
+                           + (f"  \u00b7 {who}{answers}" if who else ""), style="dim"))
         console.print(Text(p["text"]), highlight=False)
         console.print()
 

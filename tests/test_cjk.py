@@ -52,9 +52,11 @@ def _lexical(store, fake_embedder, query, **kw):
 
 
 def _old_migrations(monkeypatch):
-    """Make new indexes as dipsearch did before CJK support: only the first migration."""
+    """Make new indexes as dipsearch did before CJK support: only the first migration (plus the passage attribution
+    columns, which today's writer fills; they do not touch the FTS index)."""
     assert migrations.MIGRATIONS[0][0] == "0001_documents_passages"
-    monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:1])
+    attribution = [m for m in migrations.MIGRATIONS if m[0] == "0005_passage_attribution"]
+    monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:1] + attribution)
 
 
 # ------------------------------------------------------------------ the transform and the query

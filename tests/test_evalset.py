@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from search.filters import Filters
 from search.engine import SearchRequest, search
 from search.evaluation import judging, sets
 from search.evaluation.errors import EvalSetError, EvalSetNotFound, JudgmentFileError
@@ -97,8 +98,10 @@ def test_candidate_carries_query_passage_source_date_and_highlights(store):
 def test_from_qa_counts_pairs_drops_and_excludes_the_question(store):
     report = build_from_qa(store, "qa")
     assert (report.documents, report.documents_with_turns, report.turns_paired) == (4, 3, 7)
-    assert report.dropped == {UNANSWERED: 2, ORPHAN: 2, NOT_SEPARABLE: 1}
-    assert (report.queries, report.qrels, report.relevant, report.partly, report.excluded, report.follow_ups) == (6, 9, 9, 0, 6, 1)
+    # passages never span two turns (corpus.span_chunking), so no answer shares its passage with its question any more
+    assert report.dropped == {UNANSWERED: 2, ORPHAN: 2}
+    assert NOT_SEPARABLE not in report.dropped
+    assert (report.queries, report.qrels, report.relevant, report.partly, report.excluded, report.follow_ups) == (7, 10, 10, 0, 7, 1)
     first = sets.queries(store.db.conn, "qa")[0]
     assert first.qid == "ost-0304-t1" and [r.key for r in first.exclude] == ["ost-0304#1"]
     assert [(j.ref.key, j.grade) for j in sets.judgments(store.db.conn, "qa") if j.qid == first.qid] == [("ost-0304#2", 2), ("ost-0304#3", 2)]
@@ -111,9 +114,10 @@ def test_the_question_finds_itself_unless_excluded(store):
     build_from_qa(store, "qa")
     question = sets.queries(store.db.conn, "qa")[0]
     own = store.db.passage_ids("ost-0304")[1]
-    plain = search(store, None, SearchRequest(question.query, mode="lexical", k=5, per_doc=5))
+    questions = Filters(roles=("question",))  # without a role asked, questions rank after answers and statements
+    plain = search(store, None, SearchRequest(question.query, mode="lexical", k=5, per_doc=5, filters=questions))
     assert plain.results[0].passage_id == own
-    excluded = search(store, None, SearchRequest(question.query, mode="lexical", k=5, per_doc=5, exclude=frozenset({own})))
+    excluded = search(store, None, SearchRequest(question.query, mode="lexical", k=5, per_doc=5, exclude=frozenset({own}), filters=questions))
     assert own not in [h.passage_id for h in excluded.results]
 
 
@@ -152,7 +156,7 @@ def test_export_beir_is_read_back_by_ranx(store, tmp_path):
 
     build_from_qa(store, "qa")
     report = export_beir(store, "qa", tmp_path / "beir")
-    assert (report.corpus, report.queries, report.qrels) == (24, 6, 9)
+    assert (report.corpus, report.queries, report.qrels) == (25, 7, 10)  # turns chunked apart: one more passage, one more pair
     import pandas as pd
 
     df = pd.read_csv(tmp_path / "beir" / "qrels" / "test.tsv", sep="\t", dtype={"query-id": object, "corpus-id": object})
@@ -162,7 +166,7 @@ def test_export_beir_is_read_back_by_ranx(store, tmp_path):
     assert {k for docs in qrels.values() for k in docs} <= corpus_ids
     first_query = json.loads((tmp_path / "beir" / "queries.jsonl").read_text().splitlines()[0])
     assert first_query["_id"] == "ost-0304-t1" and first_query["metadata"]["exclude"] == ["ost-0304#1"]
-    assert export_beir(store, "qa", tmp_path / "small", corpus="judged").corpus == 9
+    assert export_beir(store, "qa", tmp_path / "small", corpus="judged").corpus == 10
 
 
 # ------------------------------------------------------------------ scoring
@@ -191,8 +195,8 @@ def test_evaluate_set_saves_trec_runs_without_the_excluded_passages(store, fake_
     build_from_qa(store, "qa")
     calls = []
     report = evaluate_set(store, fake_embedder, "qa", runs_dir=tmp_path / "runs", on_query=lambda *a: calls.append(a))
-    assert calls == [(i, 6) for i in range(1, 7)]
-    assert report.table.runs == ["dense", "lexical", "hybrid"] and report.table.queries == 6 and report.per_doc == 100
+    assert calls == [(i, 7) for i in range(1, 8)]
+    assert report.table.runs == ["dense", "lexical", "hybrid"] and report.table.queries == 7 and report.per_doc == 100
     lexical = Run.from_file(str(tmp_path / "runs" / "qa.lexical.trec"), kind="trec").to_dict()
     assert set(lexical) <= {q.qid for q in sets.queries(store.db.conn, "qa")}
     for q in sets.queries(store.db.conn, "qa"):
@@ -224,7 +228,7 @@ def test_judgments_survive_reingest_and_rechunked_passages_are_reported(store, f
 def test_answers_only_keeps_every_question_out_of_every_run(store, fake_embedder, tmp_path):
     build_from_qa(store, "qa")
     questions = {f"{d}#{o}" for d, o, _, _ in sets.get_set(store.db.conn, "qa")["params"]["question_passages"]}
-    assert questions == {"ost-0304#1", "ost-0304#4", "ost-0304#7", "ost-0305#1", "ost-0305#3", "ost-0306#0", "ost-0306#1"}
+    assert questions == {"ost-0304#1", "ost-0304#4", "ost-0304#7", "ost-0305#1", "ost-0305#3", "ost-0306#0", "ost-0306#2"}
     report = evaluate_set(store, fake_embedder, "qa", runs_dir=tmp_path, answers_only=True)
     assert report.answers_only and sorted(p.rsplit("/", 1)[1] for p in report.run_files)[0] == "qa.answers-only.dense.trec"
     for path in report.run_files:

@@ -50,15 +50,16 @@ def test_pool_judge_with_scripted_keys_quit_and_resume_then_export(runtime, inde
 def test_from_qa_reports_counts_and_eval_prints_a_table(runtime, index, tmp_path):
     built = invoke(runtime, "evalset", "from-qa", "--name", "qa", "--index", index)
     assert built.exit_code == 0, built.output
-    assert "7 turns paired, 5 dropped as unclear" in built.output
-    assert "set qa: 6 queries (1 follow-ups), 9 judgments (9 relevant, 0 partly), 6 question passages excluded" in built.output
+    # passages never span two turns (corpus.span_chunking): the answer that shared its question's passage now pairs
+    assert "7 turns paired, 4 dropped as unclear" in built.output
+    assert "set qa: 7 queries (1 follow-ups), 10 judgments (10 relevant, 0 partly), 7 question passages excluded" in built.output
     table = invoke(runtime, "eval", "qa", "--index", index, "--runs-dir", tmp_path / "runs")
     assert table.exit_code == 0, table.output
     for word in ("dense", "lexical", "hybrid", "ndcg@10", "recall@100", "judged@10", "p-values"):
         assert word in table.output
     assert sorted(p.name for p in (tmp_path / "runs").iterdir()) == ["qa.dense.trec", "qa.hybrid.trec", "qa.lexical.trec"]
     data = json.loads(invoke(runtime, "eval", "qa", "--index", index, "--mode", "lexical", "--mode", "dense", "--test", "fisher", "--json").stdout)
-    assert data["table"]["runs"] == ["lexical", "dense"] and data["table"]["stat_test"] == "fisher" and data["table"]["queries"] == 6
+    assert data["table"]["runs"] == ["lexical", "dense"] and data["table"]["stat_test"] == "fisher" and data["table"]["queries"] == 7
     assert (index / "eval-runs" / "qa.lexical.trec").exists()
 
 
@@ -67,13 +68,13 @@ def test_export_jsonl_and_beir_and_import_round_trip(runtime, index, tmp_path):
     out = tmp_path / "qa.jsonl"
     assert invoke(runtime, "evalset", "export", "qa", "--format", "jsonl", "--output", out, "--index", index).exit_code == 0
     records = [json.loads(line) for line in out.read_text().splitlines()]
-    assert len(records) == 9 and records[0]["doc_id"] == "ost-0304#2" and records[0]["relevance"] == 2
+    assert len(records) == 10 and records[0]["doc_id"] == "ost-0304#2" and records[0]["relevance"] == 2
     imported = invoke(runtime, "evalset", "import", "copy", out, "--index", index, "--json")
-    assert json.loads(imported.stdout)["judgments_added"] == 9
+    assert json.loads(imported.stdout)["judgments_added"] == 10
     trec = lambda name: invoke(runtime, "evalset", "export", name, "--index", index).stdout  # noqa: E731
     assert trec("copy") == trec("qa")
     beir = invoke(runtime, "evalset", "export", "qa", "--format", "beir", "--output", tmp_path / "beir", "--index", index)
-    assert "corpus.jsonl (24 passages), queries.jsonl (6), qrels/test.tsv (9)" in beir.output
+    assert "corpus.jsonl (25 passages), queries.jsonl (7), qrels/test.tsv (10)" in beir.output
 
 
 @pytest.mark.parametrize("args, message", [

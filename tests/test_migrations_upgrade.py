@@ -36,6 +36,19 @@ DOCS = [
 ]
 QUERIES = ("sovereignty of every riparian state", "steel tariffs", "grain shipments canal")
 OLD_NAMES = {"0001_documents_passages", "0002_talking_points", "0003_evaluation_sets", "0004_cjk_lexical"}
+NOW_NAMES = OLD_NAMES | {"0005_passage_attribution"}  # what today's code adds on opening
+
+
+def _old_replace_passages(self, doc_id, passages, vectors):
+    """The previous main's passage writer: no attribution columns."""
+    removed = self.passage_ids(doc_id)
+    self.conn.execute("DELETE FROM passages WHERE doc_id = ?", (doc_id,))
+    new_ids = []
+    for p, vector in zip(passages, vectors):
+        new_ids.append(self.conn.execute(
+            "INSERT INTO passages(doc_id, ordinal, char_start, char_end, n_tokens, text, vector) VALUES (?,?,?,?,?,?,?)",
+            (doc_id, p.ordinal, p.char_start, p.char_end, p.n_tokens, p.text, vector.astype("float32").tobytes())).lastrowid)
+    return removed, new_ids
 
 
 def _as_previous_main(monkeypatch) -> None:
@@ -43,6 +56,7 @@ def _as_previous_main(monkeypatch) -> None:
     monkeypatch.setattr(database, "apply_migrations", lambda conn: main_migrations.apply_migrations(conn))
     monkeypatch.setattr(database, "unknown_migrations",
                         lambda conn: {r[0] for r in conn.execute("SELECT name FROM _migrations")} - main_migrations.known_migrations())
+    monkeypatch.setattr(database.Database, "replace_passages", _old_replace_passages)
 
 
 def _fill(store, embedder) -> None:
@@ -77,16 +91,20 @@ def _migration_names(store) -> set[str]:
 
 @pytest.fixture
 def old_index(tmp_path, monkeypatch):
-    """(folder, what it showed) of an index written with the previous main's schema."""
+    """(folder, what it showed) of an index written with the previous main's schema. Today's passage reader needs the
+    attribution columns, so its features are first used (and what it shows observed) once today's code upgraded it."""
     embedder = FakeEmbedder()
     with monkeypatch.context() as patch:
         _as_previous_main(patch)
         store, _ = build(tmp_path / "old", DOCS, embedder)
         assert _migration_names(store) == OLD_NAMES  # the previous main's migrations, under their names
         assert {"tp_clusters", "evalsets", "eval_judgments"} <= {n for _, n, _ in _schema(store)}
-        _fill(store, embedder)
-        before = _observed(store, embedder)
         store.close()
+    store = IndexStore.open(tmp_path / "old")
+    assert _migration_names(store) == NOW_NAMES
+    _fill(store, embedder)
+    before = _observed(store, embedder)
+    store.close()
     return tmp_path / "old", before
 
 
@@ -94,7 +112,7 @@ def test_an_index_of_the_previous_main_opens_searches_and_keeps_its_talking_poin
     folder, before = old_index
     embedder = FakeEmbedder()
     store = IndexStore.open(folder)
-    assert _migration_names(store) == OLD_NAMES  # already up to date: nothing re-run, nothing renamed
+    assert _migration_names(store) == NOW_NAMES  # already up to date: nothing re-run, nothing renamed
     assert before["results"][("steel tariffs", "lexical")][0]["doc_id"] == "tor-2021"
     assert before["talking_points"] and before["summary"]["judged"] == 1
     assert _observed(store, embedder) == before
@@ -102,7 +120,7 @@ def test_an_index_of_the_previous_main_opens_searches_and_keeps_its_talking_poin
     build(folder, [raw("ost-2022", f"The envoy repeated that {FORMULA[0].lower()}{FORMULA[1:]}", date="2022-02-02")], embedder)
     refresh_talking_points(store, embedder)
     assert "ost-2022" in find_talking_points(store, embedder)[0].documents
-    assert _migration_names(store) == OLD_NAMES
+    assert _migration_names(store) == NOW_NAMES
 
 
 def test_a_fresh_index_gets_the_same_tables_as_the_previous_main_wrote(old_index, tmp_path):
@@ -110,9 +128,9 @@ def test_a_fresh_index_gets_the_same_tables_as_the_previous_main_wrote(old_index
     embedder = FakeEmbedder()
     old = IndexStore.open(folder)
     fresh, _ = build(tmp_path / "fresh", DOCS, embedder)
-    assert _migration_names(fresh) == {"0001_documents_passages", "0004_cjk_lexical"}  # features add theirs when first used
+    assert _migration_names(fresh) == {"0001_documents_passages", "0004_cjk_lexical", "0005_passage_attribution"}  # features add theirs when first used
     _fill(fresh, embedder)
-    assert _migration_names(fresh) == OLD_NAMES
+    assert _migration_names(fresh) == NOW_NAMES
     assert _schema(fresh) == _schema(old)
 
 

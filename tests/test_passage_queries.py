@@ -37,7 +37,8 @@ def test_passage_views_carry_the_passage_and_its_document(store):
     assert view == PassageView(passage_id=ids[("river", 1)], doc_id="river", title="River treaty", source="Arden Foreign Ministry",
                                date="2020-03-01", date_status="given", speaker="Mira Tal", lang="en", url="https://a.example/r",
                                ordinal=1, text="Arden accused Vell of diverting the river water upstream.",
-                               char_start=40, char_end=97)
+                               char_start=40, char_end=97, speaker_status="given", role="statement", actor=None, actor_status="unknown",
+                               doc_speaker="Mira Tal")
     assert DOCS[0].text[view.char_start:view.char_end] == view.text
     assert pq.passage_view(store.db.conn, ids[("undated", 0)]).date_status == "unknown"
     assert pq.passage_view_at(store.db.conn, "river", 1) == view and pq.passage_view_at(store.db.conn, "river", 2) is None
@@ -51,10 +52,12 @@ def test_passage_views_carry_the_passage_and_its_document(store):
 def test_view_dicts_keep_the_field_order_and_citation_subset(store):
     view = pq.passage_view_at(store.db.conn, "fish", 0)
     assert tuple(view.as_dict()) == VIEW_FIELDS == ("passage_id", "doc_id", "title", "source", "date", "date_status", "speaker", "lang",
-                                                    "url", "ordinal", "text", "char_start", "char_end")
+                                                    "url", "ordinal", "text", "char_start", "char_end", "speaker_status", "role",
+                                                    "actor", "actor_status", "answers", "question", "doc_speaker")
     assert view.as_dict(CITATION_FIELDS) == {"passage_id": view.passage_id, "doc_id": "fish",
                                              "title": "Vell and Osland signed a fisheries accord on the river delta.", "source": "Vell_News 100%",
-                                             "speaker": None, "date": "2021-07-15"}
+                                             "speaker": "Vell_News 100%", "role": "narration", "actor": None, "actor_status": "unknown",
+                                             "date": "2021-07-15"}  # narration: spoken by the outlet
     assert (date_label("2020-01-01", "inferred"), date_label("2020-01-01", "given"), date_label(None, "unknown")) == (
         "2020-01-01 (inferred)", "2020-01-01", "date unknown")
 

@@ -141,3 +141,11 @@ def test_chinese_reported_answers_and_follow_ups_answered_without_a_label():
     assert [(t.kind, t.question) for t in scan.turns] == [
         ("question", "瓦尔多利亚是否会重返谈判？"), ("follow-up", "谈判何时恢复？"), ("question", "配额会减少吗？")]
     assert sum(scan.dropped.values()) == 0
+
+
+def test_a_bare_q_whose_question_holds_a_colon_is_still_a_question():
+    text = ("MS. PSAKI: We will see.\n\nQ And then just on Israel, but different topic: why has no ambassador been named?\n\n"
+            "MS. PSAKI: Sure.")
+    turns = read_turns(text, [], "Jen Psaki")
+    assert [(t.role, t.speaker) for t in turns][:2] == [("statement", "Ms. Psaki"), ("question", None)]
+    assert text[turns[1].start:turns[1].end].startswith("Q And then just on Israel")

@@ -153,8 +153,10 @@ def open_index(ctx: typer.Context, index: Path, model: Path | None = None, backe
     from search.api import Index
 
     rt = runtime(ctx)
-    return Index.open(index, create=create, loader=lambda store: rt.embedder(model, store, backend),
-                      wait_for_writer=not no_wait, on_wait=_say_waiting)
+    idx = Index.open(index, create=create, loader=lambda store: rt.embedder(model, store, backend),
+                     wait_for_writer=not no_wait, on_wait=_say_waiting)
+    ctx.call_on_close(idx.close)  # the database is closed (and its WAL checkpointed) when the command ends
+    return idx
 
 
 def _say_waiting(holder) -> None:

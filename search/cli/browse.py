@@ -67,7 +67,7 @@ def export(
     """
     from search.requests import build_filters
 
-    filters = build_filters(since, until, source, speaker, lang, include_undated, include_imprecise)
+    filters = build_filters(since, until, source, speaker, lang, include_undated, include_imprecise=include_imprecise)
     if fmt == "parquet" and output is None:
         raise typer.BadParameter("Parquet is written to a file: add --output FILE", param_hint="--format")
     target = output_path(output, index, force, "--output") if output is not None else None
@@ -101,7 +101,7 @@ def documents(
     from search.render import print_documents
     from search.requests import build_filters
 
-    filters = build_filters(since, until, source, speaker, lang, include_undated, include_imprecise)
+    filters = build_filters(since, until, source, speaker, lang, include_undated, include_imprecise=include_imprecise)
     docs = open_index(ctx, index).documents(filters, limit=limit, offset=offset)
     rows = docs.records()
     if as_json:

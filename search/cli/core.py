@@ -102,8 +102,12 @@ def search(
     include_undated: Annotated[bool, typer.Option("--include-undated", help="With --since/--until, keep documents whose date is unknown.")] = False,
     include_imprecise: ImpreciseOpt = False,
     source: Annotated[list[str], typer.Option("--source", help="Source contains this (case-insensitive); repeat for any of several.")] = [],
-    speaker: Annotated[list[str], typer.Option("--speaker", help="Speaker contains this; repeatable.")] = [],
+    speaker: Annotated[list[str], typer.Option("--speaker", help="The passage's speaker has these whole words (Xi: Xi Jinping, not Maxine); repeatable.")] = [],
     lang: Annotated[list[str], typer.Option("--lang", help="Language code, e.g. en or zh; repeatable.")] = [],
+    said_by: Annotated[list[str], typer.Option("--said-by", help="Spoken for this actor (China, Beijing, the US, ...; case-insensitive); repeatable.")] = [],
+    role: Annotated[list[str], typer.Option("--role", help="Passage role: statement, answer, question, quote, narration, procedural; repeatable.")] = [],
+    literal: Annotated[bool, typer.Option("--literal", help="Search the words as typed: do not read \"What did China say about X?\" as said by China, about X.")] = False,
+    facets: Annotated[bool, typer.Option("--facets", help="Also count actors, roles and speakers over the candidates.")] = False,
     queries: Annotated[Optional[Path], typer.Option("--queries", help="Run every query in this file (one per line, or JSONL with id, query).")] = None,
     fold: Annotated[bool, typer.Option("--fold", help="Collapse near-duplicates (passages repeating one talking point) into one result with a count.")] = False,
     rerank: Annotated[Optional[Path], typer.Option("--rerank", help="Reorder the top 50 with this local cross-encoder folder (sentence-transformers).")] = None,
@@ -119,9 +123,10 @@ def search(
 
     if (query is None) == (queries is None):
         raise InvalidQuery('give one QUERY or --queries FILE, e.g. dipsearch search "sanctions on Iran"')
-    filters = build_filters(since, until, source, speaker, lang, include_undated, include_imprecise)
+    filters = build_filters(since, until, source, speaker, lang, include_undated, said_by, role, include_imprecise)
     batch = read_queries(queries) if queries else [(None, query)]
-    requests = [(qid, build_request(q, mode=mode, k=k, per_doc=per_doc, filters=filters, rerank=rerank and str(rerank))) for qid, q in batch]
+    requests = [(qid, build_request(q, mode=mode, k=k, per_doc=per_doc, filters=filters, rerank=rerank and str(rerank), literal=literal,
+                                    facets=facets or as_json)) for qid, q in batch]
     idx = open_index(ctx, index, model, backend)
     console = Console(highlight=False)
     for qid, request in requests:
@@ -131,7 +136,7 @@ def search(
         else:
             if qid is not None:
                 console.rule(f"[bold]{escape(qid)}[/]: {escape(request.query)}")
-            print_results(console, results.response)
+            print_results(console, results.response, facets=facets)
 
 
 # ------------------------------------------------------------------ show / stats / remove

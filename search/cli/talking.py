@@ -26,7 +26,9 @@ def talking_points(
     until: Annotated[Optional[str], typer.Option("--until", help="Only documents dated on/before.")] = None,
     include_undated: Annotated[bool, typer.Option("--include-undated", help="With --since/--until, keep documents whose date is unknown.")] = False,
     source: Annotated[list[str], typer.Option("--source", help="Source contains this (case-insensitive); repeatable.")] = [],
-    speaker: Annotated[list[str], typer.Option("--speaker", help="Speaker contains this; repeatable.")] = [],
+    speaker: Annotated[list[str], typer.Option("--speaker", help="The passage's speaker has these whole words; repeatable.")] = [],
+    said_by: Annotated[list[str], typer.Option("--said-by", help="Spoken for this actor (China, Beijing, the US, ...); repeatable.")] = [],
+    role: Annotated[list[str], typer.Option("--role", help="Passage role (statement, answer, question, ...); repeatable.")] = [],
     min_words: Annotated[int, typer.Option("--min-words", help="Ignore sentences with fewer content words.")] = 6,
     lexical_threshold: Annotated[float, typer.Option("--lexical-threshold", help="Share of word 5-grams two sentences must share.")] = 0.5,
     semantic_threshold: Annotated[float, typer.Option("--semantic-threshold", help="Embedding cosine for a paraphrase.")] = 0.8,
@@ -52,7 +54,7 @@ def talking_points(
     if kind not in ("all", "phrase", "sentence"):
         raise typer.BadParameter("choose phrase, sentence or all", param_hint="--kind")
     check_period(period)
-    filters = build_filters(since, until, source, speaker, (), include_undated)
+    filters = build_filters(since, until, source, speaker, (), include_undated, said_by, role)
     options = TalkingPointOptions(min_words=min_words, lexical_threshold=lexical_threshold, semantic_threshold=semantic_threshold,
                                   overlap_guard=overlap_guard)
     options.validate()

@@ -73,7 +73,7 @@ def export_beir(store, name: str, folder: Path, corpus: str = "all") -> BeirRepo
                 continue
             record = {"_id": f"{p.doc_id}#{p.ordinal}", "title": p.title or "", "text": p.text,
                       "metadata": {"doc_id": p.doc_id, "ordinal": p.ordinal, "char_start": p.char_start, "char_end": p.char_end,
-                                   "date": p.date, "source": p.source}}
+                                   "date": p.date, "source": p.source, "speaker": p.speaker, "role": p.role, "actor": p.actor}}
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
             n_corpus += 1
     queries = sets.queries(conn, name)

@@ -29,6 +29,8 @@ class Candidate:
     source: str | None = None
     date: str | None = None
     speaker: str | None = None
+    role: str | None = None  # who speaks in the passage (corpus.attribution); None: not attributed
+    actor: str | None = None
     highlights: list[tuple[int, int]] = field(default_factory=list)
     done: int = 0  # candidates of the set already judged or skipped
     total: int = 0
@@ -133,6 +135,7 @@ def _candidate(conn, name: str, row) -> Candidate:
         cand.text = current.text
         cand.changed = (current.char_start, current.char_end) != (ref.char_start, ref.char_end)
         cand.title, cand.source, cand.date, cand.speaker = current.title, current.source, current.date, current.speaker
+        cand.role, cand.actor = current.role, current.actor
         cand.highlights = highlight_spans(current.text, row["query"])
     return cand
 

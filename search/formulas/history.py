@@ -20,11 +20,14 @@ def check_period(period: str) -> str:
 
 
 def period_of(date: str | None, period: str) -> str | None:
-    """'2019-05-11' -> '2019-05' (month), '2019-Q2' (quarter) or '2019' (year); None when undated."""
+    """'2019-05-11' -> '2019-05' (month), '2019-Q2' (quarter) or '2019' (year); None when undated, or when the
+    date is less precise than the period (a year-only '1988' has no month or quarter: it counts in yearly series only)."""
     if not date:
         return None
     if period == "year":
         return date[:4]
+    if len(date) < 7:
+        return None
     if period == "quarter":
         return f"{date[:4]}-Q{(int(date[5:7]) - 1) // 3 + 1}"
     return date[:7]
@@ -32,8 +35,8 @@ def period_of(date: str | None, period: str) -> str | None:
 
 def periods_between(first: str, last: str, period: str) -> list[str]:
     """Every period label from the one holding `first` to the one holding `last` (ISO dates), gaps included."""
-    y, m = int(first[:4]), int(first[5:7])
-    y1, m1 = int(last[:4]), int(last[5:7])
+    y, m = int(first[:4]), int(first[5:7] or 1)  # a year-only bound covers January to December
+    y1, m1 = int(last[:4]), int(last[5:7] or 12)
     out: list[str] = []
     while (y, m) <= (y1, m1):
         label = period_of(f"{y:04d}-{m:02d}-01", period)

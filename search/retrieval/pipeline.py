@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from corpus.cjk import has_cjk
 from index.embedding.languages import reads_cjk
-from index.passage_queries import doc_ids_of
+from collections import Counter
+
+from index.passage_queries import doc_ids_of, facet_rows, unattributed_count
 from search.retrieval.modes import Mode, get_mode
 from search.retrieval.request import Hit, SearchRequest, SearchResponse
 from search.retrieval.rerank import Rerank, load_cross_encoder
 from search.retrieval.retrievers import Query, Retriever
 from search.retrieval.rows import make_hits
-from search.retrieval.stages import Annotate, CandidateStage, Exclude, Fold, HitStage, PerDocCap, StageContext
+from search.retrieval.stages import Annotate, CandidateStage, Exclude, Fold, HitStage, PerDocCap, QuestionsLast, StageContext
 
 
 def candidate_depth(request: SearchRequest, wanted: int | None = None) -> int:
@@ -42,20 +44,24 @@ def hit_stages(request: SearchRequest, fold: bool = False, annotate: bool = True
     if annotate or fold:  # folding reads the annotations
         stages.append(Annotate())
     if fold:
-        stages.append(Fold())
+        stages.append(Fold(keep_questions="question" in request.filters.roles))
     return stages
 
 
-def candidates(store, retriever: Retriever, query: Query, stages: list[CandidateStage], wanted: int, depth: int) -> list[tuple[int, float]]:
+def candidates(store, retriever: Retriever, query: Query, stages: list[CandidateStage], wanted: int, depth: int,
+               seen: list | None = None) -> list[tuple[int, float]]:
     """`wanted` candidates through `stages`. They run out when a few long documents fill them all and the per-document
-    cap discards most: then ask for more, until enough are found or every passage was considered."""
+    cap discards most: then ask for more, until enough are found or every passage was considered. `seen`, when given,
+    receives the candidates the first stage kept (the facets count them)."""
     total = None
     while True:
         ranked = retriever.retrieve(query, depth)
         doc_of = doc_ids_of(store.db.conn, [pid for pid, _ in ranked])
         chosen = ranked
-        for stage in stages:
+        for i, stage in enumerate(stages):
             chosen = stage.select(chosen, doc_of, wanted)
+            if i == 0 and seen is not None:
+                seen[:] = chosen
         if len(chosen) >= wanted or len(ranked) < depth:  # enough, or every retriever ran dry
             return chosen
         total = store.db.counts()["passages"] if total is None else total
@@ -88,9 +94,28 @@ def search(store, embedder, request: SearchRequest, fold: bool = False, annotate
     for stage in reversed(stages):
         wanted = stage.wants(wanted)
     query = Query(store, request.query, request.filters, embedder if retrieval.needs_embedder else None)
-    chosen = candidates(store, retrieval.build(), query, [Exclude(request.exclude), PerDocCap(request.per_doc)], wanted,
-                        candidate_depth(request, wanted))
+    candidate_stages: list[CandidateStage] = [Exclude(request.exclude)]
+    if not request.filters.said_by and not request.filters.roles:  # with an actor asked, questions (no actor) never pass
+        candidate_stages.append(QuestionsLast(store.db.conn))
+    seen: list = []
+    chosen = candidates(store, retrieval.build(), query, [*candidate_stages, PerDocCap(request.per_doc)], wanted,
+                        candidate_depth(request, wanted), seen)
     hits = make_hits(store.db.conn, chosen, request.query, request.highlight)
+    unattributed = unattributed_count(store.db.conn)
+    if unattributed:
+        notes = [*notes, f"{unattributed} passages were indexed before speaker attribution and have no speaker, role or actor of "
+                         "their own: run `dipsearch attribute` on this index to add them"]
     ctx = StageContext(store, request.query, notes)
     hits = run_hit_stages(ctx, stages, hits, request.k)
-    return SearchResponse(request.query, request.mode, request.filters, hits, ctx.notes)
+    return SearchResponse(request.asked or request.query, request.mode, request.filters, hits, ctx.notes, request.interpretation,
+                          request.reading, facet_counts(store.db.conn, [pid for pid, _ in seen]) if request.facets else None)
+
+
+def facet_counts(conn, passage_ids: list[int], top: int = 20) -> dict[str, list[list]]:
+    """Counts of actor, role and speaker over the candidates, most first (ties by name); None values as 'unknown'."""
+    rows = facet_rows(conn, passage_ids)
+    out = {}
+    for i, name in enumerate(("actor", "role", "speaker")):
+        counts = Counter(r[i] or "unknown" for r in rows)
+        out[name] = [[value, n] for value, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:top]]
+    return out

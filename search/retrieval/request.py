@@ -23,6 +23,14 @@ class SearchRequest:
     exclude: frozenset[int] = frozenset()  # passage ids never returned (evaluation: a question's own passage)
     highlight: bool = True  # compute highlight spans and snippets (runs scored offline don't need them)
     rerank: str | None = None  # a local cross-encoder folder that reorders the top candidates (search.retrieval.rerank)
+    asked: str | None = None  # the query as typed, when it was read as naming who speaks (query is then its topic)
+    reading: dict | None = None  # how it was read (search.query_reading.Reading.as_dict), else None
+    facets: bool = False  # count actors, roles and speakers over the candidates
+
+    @property
+    def interpretation(self) -> str | None:
+        """'read as: said by China · about: Ukraine', or None when the query was taken literally."""
+        return self.reading["description"] if self.reading else None
 
     def validate(self) -> None:
         if not self.query or not self.query.strip():
@@ -71,7 +79,10 @@ class SearchResponse:
     filters: Filters
     results: list[Hit]
     notes: list[str] = field(default_factory=list)  # what the user should know about how this query was run
+    interpretation: str | None = None  # 'read as: said by China · about: Ukraine' (None: taken literally)
+    reading: dict | None = None  # the reading in parts: literal_query, said_by, speakers, topic, ...
+    facets: dict | None = None  # {"actor": [[value, count], ...], "role": ..., "speaker": ...} over the candidates, when asked
 
     def as_dict(self) -> dict:
         return {"query": self.query, "mode": self.mode, "filters": self.filters.as_dict(), "results": [h.as_dict() for h in self.results],
-                "notes": list(self.notes)}
+                "notes": list(self.notes), "interpretation": self.interpretation, "reading": self.reading, "facets": self.facets}

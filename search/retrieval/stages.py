@@ -4,6 +4,7 @@ Candidate stages see ranked (passage id, score) with each passage's document, in
 retriever for more when they discard too much: filter (excluded and vanished passages), then the
 per-document cap, which stops at the number of hits the hit stages want. (Metadata filters -- dates, source,
 speaker, language -- are applied inside the retrievers, exactly: filtering afterwards would lose candidates.)
+When no actor is asked, journalists' questions follow the answers and statements (QuestionsLast, before the cap).
 Hit stages see the hits (text, metadata, highlights): rerank, annotate (talking points), fold. Each says how
 many hits it needs to return k (`wants`), so the cap fills them all.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from index.passage_queries import roles_of
 from search.retrieval.request import MAX_K, Hit
 from search.talking_points.annotate import FOLD_DEPTH, annotate_hits, fold_hits
 
@@ -48,6 +50,17 @@ class Exclude:
 
 
 @dataclass(frozen=True)
+class QuestionsLast:
+    """Answers, statements and everything else first, journalists' questions after them, each group in its order
+    (a stable partition of the candidates)."""
+    conn: object
+
+    def select(self, ranked: Ranked, doc_of: dict[int, str], limit: int) -> Ranked:
+        roles = roles_of(self.conn, [pid for pid, _ in ranked])
+        return [c for c in ranked if roles.get(c[0]) != "question"] + [c for c in ranked if roles.get(c[0]) == "question"]
+
+
+@dataclass(frozen=True)
 class PerDocCap:
     """The first `limit` candidates with at most `per_doc` passages from any one document."""
     per_doc: int
@@ -76,12 +89,15 @@ class Annotate:
         return annotate_hits(ctx.store, hits)[:k]
 
 
+@dataclass(frozen=True)
 class Fold:
     """Keep the best hit of each talking point, the others' ids in its `folded`; needs Annotate before it.
-    Asks for FOLD_DEPTH times k so the page still fills."""
+    Asks for FOLD_DEPTH times k so the page still fills. Journalists' questions are left out unless
+    `keep_questions` (a role filter asked for them)."""
+    keep_questions: bool = False
 
     def wants(self, k: int) -> int:
         return min(MAX_K, k * FOLD_DEPTH)
 
     def apply(self, ctx: StageContext, hits: list[Hit], k: int) -> list[Hit]:
-        return fold_hits(hits, k)
+        return fold_hits(hits if self.keep_questions else [h for h in hits if h.role != "question"], k)

@@ -8,7 +8,8 @@ from fastapi import APIRouter, Path, Query, Request
 from search.web.schemas import ERRORS, DocumentOut, SearchOut, SearchParams, StatsOut
 
 router = APIRouter(prefix="/api", tags=["api"], responses=ERRORS)
-SEARCH_OPTIONS = ("mode", "k", "per_doc", "since", "until", "source", "speaker", "lang", "include_undated", "include_imprecise")
+SEARCH_OPTIONS = ("mode", "k", "per_doc", "since", "until", "source", "speaker", "lang", "include_undated", "include_imprecise", "said_by",
+                  "role", "literal", "facets")
 
 
 def index_of(request: Request):

@@ -7,7 +7,8 @@ from corpus.errors import DipsearchError
 # The labels of the search and talking-point forms (templates/search.html, talking_points.html).
 LABELS = {"q": "Query", "query": "Query", "mode": "Mode", "since": "From", "until": "To", "include_undated": "keep undated",
           "include_imprecise": "keep imprecise dates",
-          "k": "Show", "source": "Source", "speaker": "Speaker", "fold": "fold repeats", "min_docs": "In at least",
+          "k": "Show", "source": "Source", "speaker": "Speaker", "said_by": "Said by", "role": "Role", "literal": "as typed", "fold": "fold repeats",
+          "min_docs": "In at least",
           "listing": "the Documents page (/documents) lists them",
           "passage_listing": "search results link to passages by their ids", "set_making": "The Judge page (/judge) lists the sets."}
 

@@ -16,8 +16,8 @@ from search.web.schemas import PassageQuery, SearchParams
 from search.web.views import default_mode_of
 
 router = APIRouter(include_in_schema=False)
-LIST_PARAMS = ("source", "speaker", "lang")
-FORM_FIELDS = ("q", "mode", "k", "per_doc", "since", "until", "include_undated", "include_imprecise", "fold") + LIST_PARAMS
+LIST_PARAMS = ("source", "speaker", "lang", "said_by", "role")
+FORM_FIELDS = ("q", "mode", "k", "per_doc", "since", "until", "include_undated", "include_imprecise", "fold", "literal") + LIST_PARAMS
 
 
 def render(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
@@ -54,7 +54,8 @@ def trend_chart(index, params) -> dict | None:
 
     store = getattr(index, "store", index)
     try:
-        filters = build_filters(params.since, params.until, params.source, params.speaker, params.lang, params.include_undated)
+        filters = build_filters(params.since, params.until, params.source, params.speaker, params.lang, params.include_undated,
+                                params.said_by, params.role, include_imprecise=params.include_imprecise)
         result = trend(store, params.q, filters, period="month", match="all")
         if len(result.series) > 36:
             result = trend(store, params.q, filters, period="year", match="all")

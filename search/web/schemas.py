@@ -44,8 +44,12 @@ class SearchParams(BaseModel):
     since: DateBound = date_field("Documents dated on/after: YYYY, YYYY-MM or YYYY-MM-DD.")
     until: DateBound = date_field("Documents dated on/before: YYYY, YYYY-MM or YYYY-MM-DD.")
     source: list[str] = Field(default_factory=list, max_length=20, description="Source contains this (case-insensitive); any of several.")
-    speaker: list[str] = Field(default_factory=list, max_length=20, description="Speaker contains this; any of several.")
+    speaker: list[str] = Field(default_factory=list, max_length=20, description="The passage's speaker has these whole words (Xi: Xi Jinping, not Maxine); any of several.")
     lang: list[str] = Field(default_factory=list, max_length=20, description="Language code, e.g. en.")
+    said_by: list[str] = Field(default_factory=list, max_length=20, description="Spoken for this actor (China, Beijing, the US, ...; case-insensitive); any of several.")
+    role: list[str] = Field(default_factory=list, max_length=10, description="Passage role: statement, answer, question, quote, narration, procedural, mixed; any of several.")
+    literal: bool = Field(False, description="Search the words as typed: do not read \"What did China say about X?\" as said by China, about X.")
+    facets: bool = Field(True, description="Count actors, roles and speakers over the candidates.")
     include_undated: bool = Field(False, description="With since/until, keep documents whose date is unknown.")
     include_imprecise: bool = Field(False, description="With since/until, keep a year- or month-only date that only overlaps them.")
     fold: bool = Field(False, description="Collapse passages repeating one talking point into one result.")
@@ -59,6 +63,8 @@ class FiltersOut(BaseModel):
     lang: list[str]
     include_undated: bool
     include_imprecise: bool = False
+    said_by: list[str] = Field(default_factory=list)
+    role: list[str] = Field(default_factory=list)
 
 
 def _passage_fields() -> dict:
@@ -87,6 +93,9 @@ class SearchOut(BaseModel):
     filters: FiltersOut
     results: list[HitOut]
     notes: list[str] = Field(default_factory=list, description="how this query was run, when the user should know (e.g. dense left out for Chinese text with an English-only model)")
+    interpretation: Optional[str] = Field(None, description="how the query was read, e.g. 'read as: said by China \u00b7 about: Ukraine'; null when taken literally")
+    reading: Optional[dict] = Field(None, description="the reading in parts: literal_query, said_by, speakers, topic, actor_words, description")
+    facets: Optional[dict[str, list[list]]] = Field(None, description="counts over the candidates: actor, role and speaker, each [[value, count], ...]")
 
 
 class PassageOut(BaseModel):
@@ -96,6 +105,12 @@ class PassageOut(BaseModel):
     char_end: int
     n_tokens: int
     text: str
+    speaker: Optional[str] = None
+    speaker_status: Optional[str] = None
+    role: Optional[str] = Field(None, description="statement, answer, question, quote, narration, procedural, mixed; null: not attributed")
+    actor: Optional[str] = None
+    actor_status: Optional[str] = None
+    answers_passage: Optional[int] = Field(None, description="for an answer: the ordinal of the question's first passage")
 
 
 class DocumentOut(BaseModel):
