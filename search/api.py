@@ -110,6 +110,27 @@ class Index:
     def close(self) -> None:
         self.store.close()
 
+    # ------------------------------------------------------------- health (work on an index that may not open)
+    @staticmethod
+    def check(path: Path | str):
+        """Verify the database, vector file and manifest of the index at `path` (reads only); a CheckReport."""
+        from index.check import check_index
+
+        return check_index(Path(path))
+
+    @staticmethod
+    def repair(path: Path | str, wait_for_writer: bool = True, on_wait: Callable | None = None):
+        """Rebuild from the database what can be rebuilt (indexes, full text, vector file, manifest); a RepairReport."""
+        from index.check import repair_index
+        from index.store import IndexStore
+
+        def opened(folder):
+            store = IndexStore.open(folder)
+            store.wait_for_writer, store.on_wait = wait_for_writer, on_wait
+            return store
+
+        return repair_index(opened, Path(path))
+
     def __enter__(self) -> "Index":
         return self
 

@@ -137,15 +137,6 @@ def edge(command):
     return wrapper
 
 
-def open_store(index: Path, create: bool = False, no_wait: bool = False):
-    """Open the index; a write to it waits for another writer (saying so once), or with `no_wait` refuses."""
-    from index.store import IndexStore
-
-    store = IndexStore.open(index, create=create)
-    store.wait_for_writer, store.on_wait = not no_wait, _say_waiting
-    return store
-
-
 def open_index(ctx: typer.Context, index: Path, model: Path | None = None, backend: str | None = None, create: bool = False,
                no_wait: bool = False):
     """The façade over the index folder; the model loads through this runtime on first need. A write waits for
@@ -154,12 +145,12 @@ def open_index(ctx: typer.Context, index: Path, model: Path | None = None, backe
 
     rt = runtime(ctx)
     idx = Index.open(index, create=create, loader=lambda store: rt.embedder(model, store, backend),
-                     wait_for_writer=not no_wait, on_wait=_say_waiting)
+                     wait_for_writer=not no_wait, on_wait=say_waiting)
     ctx.call_on_close(idx.close)  # the database is closed (and its WAL checkpointed) when the command ends
     return idx
 
 
-def _say_waiting(holder) -> None:
+def say_waiting(holder) -> None:
     from index.lock import describe_holder
 
     err_console().print(f"waiting for {escape(describe_holder(holder))} to finish…", soft_wrap=True)

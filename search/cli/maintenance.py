@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import typer
 
-from search.cli.app import EXIT_ERROR, DEFAULT_INDEX, IndexOpt, JsonOpt, NoWaitOpt, app, edge, open_store, print_json
+from search.cli.app import EXIT_ERROR, DEFAULT_INDEX, IndexOpt, JsonOpt, NoWaitOpt, app, edge, print_json, say_waiting
 
 
 def _print_findings(findings) -> None:
@@ -18,9 +18,9 @@ def check(index: IndexOpt = DEFAULT_INDEX, as_json: JsonOpt = False):
 
     Reads only (works on a read-only index). Exit status: 0 healthy, 1 problems found.
     """
-    from index.check import check_index
+    from search.api import Index
 
-    report = check_index(index)
+    report = Index.check(index)
     if as_json:
         print_json(report.as_dict())
     elif report.ok:
@@ -41,9 +41,9 @@ def repair(index: IndexOpt = DEFAULT_INDEX, no_wait: NoWaitOpt = False, as_json:
 
     Says plainly when the database itself is damaged and nothing can be saved (exit 1).
     """
-    from index.check import repair_index
+    from search.api import Index
 
-    report = repair_index(lambda folder: open_store(folder, no_wait=no_wait), index)
+    report = Index.repair(index, wait_for_writer=not no_wait, on_wait=say_waiting)
     if as_json:
         print_json(report.as_dict())
     else:
