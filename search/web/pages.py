@@ -48,17 +48,15 @@ def describe(exc: ValidationError) -> str:
 
 def trend_chart(index, params) -> dict | None:
     """The SVG geometry of the query's trend (documents holding all its words, per month or year), or None."""
-    from search.formulas.trend import trend
     from search.requests import build_filters
     from search.web.views import timeline
 
-    store = getattr(index, "store", index)
     try:
         filters = build_filters(params.since, params.until, params.source, params.speaker, params.lang, params.include_undated,
                                 params.said_by, params.role, include_imprecise=params.include_imprecise)
-        result = trend(store, params.q, filters, period="month", match="all")
+        result = index.trend(params.q, filters=filters, period="month", match="all")
         if len(result.series) > 36:
-            result = trend(store, params.q, filters, period="year", match="all")
+            result = index.trend(params.q, filters=filters, period="year", match="all")
     except DipsearchError:
         return None
     return timeline([(row["period"], row["matches"]) for row in result.series]) if result.series else None
