@@ -117,6 +117,18 @@ def unknown_migrations(conn: sqlite3.Connection, migrations: Sequence[Migration]
     return mine - {name for name, _ in migrations}
 
 
+def ensure_feature_schema(conn: sqlite3.Connection, migrations: Sequence[Migration], feature: str, newer_error) -> None:
+    """Create or upgrade a feature's tables (talking points, evaluation sets, formulas) when it first opens them.
+    `newer_error(name)` is the feature's own error for tables written by a newer dipsearch (schema `name`)."""
+    done = {r[0] for r in conn.execute("SELECT name FROM _migrations")}
+    if all(name in done for name, _ in migrations) and not any(n.startswith(feature + ":") for n in done):
+        return  # the common case, in one query
+    newer = unknown_migrations(conn, migrations, feature)
+    if newer:
+        raise newer_error(sorted(newer)[-1])
+    apply_migrations(conn, migrations)
+
+
 def _statements(script: str) -> list[str]:
     """Split a script into statements, keeping trigger bodies whole."""
     out, buf = [], []

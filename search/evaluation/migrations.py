@@ -5,7 +5,7 @@ so an index written then is already up to date; later ones are named `evaluation
 """
 from __future__ import annotations
 
-from index.migrations import Migration, apply_migrations, unknown_migrations
+from index.migrations import Migration, ensure_feature_schema
 from search.evaluation.errors import EvalSetError
 
 FEATURE = "evaluation"
@@ -65,10 +65,5 @@ MIGRATIONS: list[Migration] = [(
 
 def ensure_schema(conn) -> None:
     """Create or upgrade the evaluation tables of this index connection; refuse ones from a newer dipsearch."""
-    done = {r[0] for r in conn.execute("SELECT name FROM _migrations")}
-    if all(name in done for name, _ in MIGRATIONS) and not any(n.startswith(FEATURE + ":") for n in done):
-        return  # the common case, in one query
-    newer = unknown_migrations(conn, MIGRATIONS, FEATURE)
-    if newer:
-        raise EvalSetError(f"this index's evaluation sets were written by a newer dipsearch (schema {sorted(newer)[-1]}); upgrade dipsearch to read them")
-    apply_migrations(conn, MIGRATIONS)
+    ensure_feature_schema(conn, MIGRATIONS, FEATURE, lambda schema: EvalSetError(
+        f"this index's evaluation sets were written by a newer dipsearch (schema {schema}); upgrade dipsearch to read them"))

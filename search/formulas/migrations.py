@@ -1,7 +1,7 @@
 """The formula tables (fm_*), owned by this package and created when it first opens them (named `formulas:NAME`)."""
 from __future__ import annotations
 
-from index.migrations import Migration, apply_migrations, unknown_migrations
+from index.migrations import Migration, ensure_feature_schema
 from search.formulas.errors import FormulasError
 
 FEATURE = "formulas"
@@ -35,10 +35,5 @@ MIGRATIONS: list[Migration] = [(
 
 def ensure_schema(conn) -> None:
     """Create or upgrade the formula tables; refuse ones from a newer dipsearch."""
-    done = {r[0] for r in conn.execute("SELECT name FROM _migrations")}
-    if all(name in done for name, _ in MIGRATIONS):
-        newer = unknown_migrations(conn, MIGRATIONS, FEATURE)
-        if not newer:
-            return
-        raise FormulasError(f"this index's formulas were written by a newer dipsearch (schema {sorted(newer)[-1]}); upgrade dipsearch to read them")
-    apply_migrations(conn, MIGRATIONS)
+    ensure_feature_schema(conn, MIGRATIONS, FEATURE, lambda schema: FormulasError(
+        f"this index's formulas were written by a newer dipsearch (schema {schema}); upgrade dipsearch to read them"))
