@@ -5,6 +5,7 @@ from dataclasses import dataclass, field, replace
 
 from corpus.cjk import has_cjk
 from index.embedding.languages import reads_cjk
+from index.embedding.protocol import embed_queries
 from index.passage_queries import doc_ids_of, passage_views
 from index.passage_view import CarriesPassage, PassageView
 from search.dense import dense_search
@@ -91,7 +92,7 @@ def retrieve(store, embedder, request: SearchRequest, depth: int | None = None, 
     if request.mode == "lexical":
         return lexical_search(conn, request.query, request.filters, depth)
     if query_vector is None:
-        query_vector = embedder.embed([request.query])
+        query_vector = embed_queries(embedder, [request.query])
     dense = dense_search(store, query_vector, request.filters, depth)
     if request.mode == "dense":
         return dense
@@ -119,7 +120,7 @@ def search(store, embedder, request: SearchRequest) -> SearchResponse:
     # Candidates run out when a few long documents fill them all and the per-document cap
     # discards most: then ask for more, until k hits are found or every passage was considered.
     depth, total = candidate_depth(request), None
-    query_vector = embedder.embed([request.query]) if retrieval.needs_embedder else None
+    query_vector = embed_queries(embedder, [request.query]) if retrieval.needs_embedder else None
     while True:
         ranked = retrieve(store, embedder, retrieval, depth, query_vector)
         chosen = _cap_per_doc(ranked, doc_ids_of(store.db.conn, [pid for pid, _ in ranked]), request)
