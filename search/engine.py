@@ -14,6 +14,7 @@ from search.filters import Filters
 from search.fusion import reciprocal_rank_fusion
 from search.highlight import highlight_spans, snippet
 from search.lexical import lexical_search
+from search.query_language import same_language
 
 MODES = ("hybrid", "dense", "lexical")
 MAX_K = 1000
@@ -96,7 +97,8 @@ def retrieve(store, embedder, request: SearchRequest, depth: int | None = None, 
     dense = dense_search(store, query_vector, request.filters, depth)
     if request.mode == "dense":
         return dense
-    return reciprocal_rank_fusion([dense, lexical_search(conn, request.query, request.filters, depth)])
+    # per language: the query's lexical ranking covers its own language's passages, the dense side all (search.query_language)
+    return reciprocal_rank_fusion([dense, same_language(conn, request.query, lexical_search(conn, request.query, request.filters, depth))])
 
 
 def search(store, embedder, request: SearchRequest) -> SearchResponse:

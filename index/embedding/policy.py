@@ -88,8 +88,11 @@ def resolve_model(model: Path | str | None, recorded: ModelIdentity | None = Non
         if str(model) in registry:
             return registry[str(model)]()
         names = ", ".join(n for n in registry if "/" not in n)
-        raise ModelError(f"--model {model}: neither a model folder nor a known model name; pass a local sentence-transformers "
-                         f"model folder or one of {names} (`dipsearch models` lists them; no model hub is used)")
+        if len(Path(model).parts) > 1:  # a path: the folder is missing
+            raise ModelError(f"--model {model}: no such folder; pass a local sentence-transformers model folder, or a model name "
+                             f"({names}; no model hub is used)")
+        raise ModelError(f"--model {model}: no model of that name and no such folder; choose one of {names} "
+                         f"(`dipsearch models` lists them) or pass a local sentence-transformers model folder")
     if recorded is not None and recorded.backend in ENGINES and recorded.name in registry:
         return registry[recorded.name]()  # a packaged encoder: found again by its name
     if recorded is not None and not recorded.bundled and recorded.folder and Path(recorded.folder).is_dir():

