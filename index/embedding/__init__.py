@@ -6,7 +6,9 @@
 - `ModelIdentity` (identity.py): name, weights sha256, dimension, languages, backend family.
 - Backends: torch (torch_backend.py), onnx and onnx-int8 (onnx_backend.py, exported once by onnx_export.py
   into the cache of cache.py), the Ray actor pool (ray_actor.py); their names and vector families in backends.py.
-- registry.py: model names -> packaged model folders (the bundled all-MiniLM-L6-v2 today).
+- registry.py: model names -> packaged models (the bundled all-MiniLM-L6-v2; e5-multilingual and use-multilingual,
+  run by their own engines in packaged.py, the [multilingual] extra); `CATALOGUE` for `dipsearch models`.
+- autopick.py: the multilingual model for a new index that meets Chinese, Japanese or Korean text.
 
 Importing this package imports no model runtime (torch, onnxruntime, ray); backends import theirs when loaded.
 """

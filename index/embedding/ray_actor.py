@@ -70,6 +70,7 @@ class RayEmbedder:
         self.max_tokens, self.backend = local.max_tokens, local.backend
         self.folder = getattr(local, "folder", None)
         self.languages = getattr(local, "languages", None)
+        self.provenance = getattr(local, "provenance", {})  # a packaged encoder's package, version, weight checksums
         self.batch_size = batch_size
         ray = ensure_ray()
         resources = ray.cluster_resources()
@@ -82,6 +83,11 @@ class RayEmbedder:
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         return self.local.count_tokens(texts)
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        from index.embedding.protocol import embed_queries
+
+        return embed_queries(self.local, texts)
 
     def embed(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
         import ray.data
@@ -96,6 +102,8 @@ class RayEmbedder:
         ds = ray.data.from_items([{"row": i, "text": texts[i]} for i in order], override_num_blocks=max(1, self.actors * 4))
         # The bundled model is found by each worker itself (its install may sit elsewhere); any other by folder.
         model = str(self.folder) if self.folder and not ModelIdentity.of(self.local).bundled else None
+        if getattr(self.local, "provenance", None):  # a packaged encoder (e5-multilingual, ...): each worker finds it by name
+            model = self.local.name
         ds = ds.map_batches(_Encode, batch_size=self.batch_size, batch_format="numpy",
                             compute=ray.data.ActorPoolStrategy(size=self.actors),
                             fn_constructor_kwargs={"model": model, "backend": self.backend, "threads": self.cpus_per_actor, "device": self.device},

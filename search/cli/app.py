@@ -45,7 +45,7 @@ app = typer.Typer(
 )
 
 IndexOpt = Annotated[Path, typer.Option("--index", envvar="DIPSEARCH_INDEX", help="Index folder (else $DIPSEARCH_INDEX, else ./dipsearch-index).", show_default=True)]
-ModelOpt = Annotated[Optional[Path], typer.Option("--model", help="A local sentence-transformers model folder (default: bundled all-MiniLM-L6-v2, or the index's own).")]
+ModelOpt = Annotated[Optional[Path], typer.Option("--model", help="A model name (all-MiniLM-L6-v2, e5-multilingual, use-multilingual: `dipsearch models`) or a local sentence-transformers folder. Default: the index's own; for a new index all-MiniLM-L6-v2, or e5-multilingual when its documents hold Chinese/Japanese/Korean text.")]
 BackendOpt = Annotated[Optional[str], typer.Option("--backend", help="Encoder: onnx (default: fp32, no torch at query time), onnx-int8 (faster, slightly different vectors) or torch. Default: the fastest one matching the index's vectors.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of the terminal view.")]
 ImpreciseOpt = Annotated[bool, typer.Option("--include-imprecise", help="With --since/--until, keep a year- or month-only date that only overlaps them (by default all of it must be inside).")]
@@ -145,7 +145,9 @@ def open_index(ctx: typer.Context, index: Path, model: Path | None = None, backe
 
     rt = runtime(ctx)
     idx = Index.open(index, create=create, loader=lambda store: rt.embedder(model, store, backend),
-                     wait_for_writer=not no_wait, on_wait=say_waiting)
+                     wait_for_writer=not no_wait, on_wait=say_waiting,
+                     auto_model=model is None and backend is None,
+                     named_loader=lambda store, name: rt.embedder(name, store))
     ctx.call_on_close(idx.close)  # the database is closed (and its WAL checkpointed) when the command ends
     return idx
 

@@ -6,3 +6,4 @@ from search.cli import attribute, reindex  # noqa: F401
 from search.cli import evalset  # noqa: F401
 from search.cli import maintenance  # noqa: F401
 from search.cli import browse  # noqa: F401
+from search.cli import models  # noqa: F401

@@ -72,7 +72,7 @@ def ingest(
                              batch=batch, on_progress=on_progress, on_problem=on_problem)
     report, tp_report, counts = summary.report, summary.talking_points, summary.counts
     for origin, notice in report.notices:
-        err.print(f"[dim]note[/] {escape(origin)}: {escape(notice)}", soft_wrap=True)
+        err.print(f"[dim]note[/] {escape(str(origin))}: {escape(notice)}", soft_wrap=True)  # text, not markup ([multilingual])
     if as_json:
         print_json({**summary.as_dict(), "index": str(index)})
     else:

@@ -1,4 +1,4 @@
-"""Evaluation sets: `evalset pool|judge|import|from-qa|export|list|show|delete` and `eval`. Each command parses,
+"""Evaluation sets: `evalset pool|judge|import|from-qa|from-parallel|export|list|show|delete` and `eval`. Each command parses,
 makes one library call (search.evaluation), renders."""
 from __future__ import annotations
 
@@ -144,6 +144,50 @@ def from_qa_cmd(
     sampled = f" (a sample of {report.sampled_from})" if report.sampled_from else ""
     typer.echo(f"set {report.name}: {report.queries} queries{sampled} ({report.follow_ups} follow-ups), {report.qrels} judgments "
                f"({report.relevant} relevant, {report.partly} partly), {report.excluded} question passages excluded from runs.")
+
+
+@evalset_app.command("from-parallel", epilog="Examples:  dipsearch evalset from-parallel zh_transcripts.jsonl.gz --name zh-en --index en   ·   dipsearch evalset from-parallel --query-lang zh --name zh-en --index both")
+@edge
+def from_parallel_cmd(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(help="Transcripts in the query language (files or folders), if the index does not hold them.")] = [],
+    name: Annotated[str, typer.Option("--name", help="Name of the new set.")] = "",
+    index: IndexOpt = DEFAULT_INDEX,
+    query_lang: Annotated[Optional[str], typer.Option("--query-lang", help="Without PATHS: take the questions from the index's documents in this language (e.g. zh).")] = None,
+    field: Annotated[list[str], typer.Option("--field", help="Map a record field of PATHS: FIELD=NAME.")] = [],
+    spokesperson: Annotated[list[str], typer.Option("--spokesperson", help="A name that labels answers; repeatable.")] = [],
+    any_source: Annotated[bool, typer.Option("--any-source", help="Match transcripts by date alone (default: same date and same source or web domain).")] = False,
+    sample: Annotated[Optional[int], typer.Option("--sample", help="Keep a random sample of this many questions.")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of --sample.")] = 0,
+    replace: Annotated[bool, typer.Option("--replace", help="Rebuild the set if it exists.")] = False,
+    as_json: JsonOpt = False,
+):
+    """Build a cross-lingual set from parallel transcripts.
+
+    The questions of one language's transcripts are the queries; the answers in the index's transcript of the
+    same date and source in the other language are relevant: the translated turn (2) where both transcripts
+    have the same number of turns, else every answer of that transcript (1, "not aligned"). The questions of the
+    searched transcripts are kept out of every run.
+    """
+    from corpus.readers import parse_field_map
+
+    if not name:
+        raise typer.BadParameter("give the new set a name", param_hint="--name")
+    err = Console(stderr=True, highlight=False)
+    report = open_index(ctx, index).evalsets.from_parallel(
+        name, paths, query_lang=query_lang, field_map=parse_field_map(field), spokespeople=spokesperson, any_source=any_source,
+        sample=sample, seed=seed, replace=replace, on_problem=lambda p: err.print(f"[yellow]skipped[/] {escape(str(p.origin))}: {escape(p.reason)}", soft_wrap=True))
+    if as_json:
+        print_json(report.as_dict())
+        return
+    typer.echo(f"{report.query_transcripts} query transcripts, {report.matched_transcripts} with a same-date transcript among the "
+               f"index's {report.target_transcripts}; questions dropped:")
+    for reason, n in report.dropped.items():
+        typer.echo(f"  {n:>6}  {reason}")
+    sampled = f" (a sample of {report.sampled_from})" if report.sampled_from else ""
+    typer.echo(f"set {report.name}: {report.queries} queries{sampled}, {report.aligned} aligned turn by turn, {report.whole_transcript} "
+               f"judged against the whole same-date answer set (not aligned); {report.qrels} judgments; "
+               f"{report.excluded_passages} question passages kept out of every run.")
 
 
 @evalset_app.command("export", epilog="Examples:  dipsearch evalset export ukraine --format trec > qrels.txt   ·   dipsearch evalset export mfa-qa --format beir --output beir/mfa-qa")

@@ -92,6 +92,16 @@ class EvalSets:
         return build_from_qa(self.store, name, spokespeople, source, sample, seed, follow_ups, replace)
 
     @_locked
+    def from_parallel(self, name: str, paths=(), *, query_lang: str | None = None, field_map=None, spokespeople=(),
+                      any_source: bool = False, sample: int | None = None, seed: int = 0, replace: bool = False, on_problem=None):
+        """A cross-lingual set: questions of the transcripts in `paths` (or of the index's documents in `query_lang`)
+        are queries, the answers of the index's other-language transcript of the same date and source are relevant."""
+        from search.evaluation.from_parallel import build_from_parallel, read_transcripts
+
+        transcripts = read_transcripts(paths, field_map, on_problem) if paths else None
+        return build_from_parallel(self.store, name, transcripts, query_lang, spokespeople, any_source, sample, seed, replace)
+
+    @_locked
     def export(self, name: str, fmt: str = "trec", output: Path | None = None, corpus: str = "all"):
         """trec and jsonl: the lines (without newlines); beir: writes the folder `output`, returns its report."""
         import json

@@ -60,7 +60,9 @@ def evaluate_set(store, embedder, name: str, modes=EVAL_MODES, k: int = 100, per
     conn = store.db.conn
     info = sets.get_set(conn, name)
     exclude_all = []
-    if answers_only:
+    if info["kind"] == "parallel":  # the questions of the searched transcripts: always out (search.evaluation.from_parallel)
+        exclude_all = [PassageRef(*q) for q in info["params"]["question_passages"]]
+    elif answers_only:
         if "question_passages" not in info["params"]:
             raise EvalSetError(f"--answers-only needs a set built by `evalset from-qa`; {name!r} is a {info['kind']} set")
         exclude_all = [PassageRef(*q) for q in info["params"]["question_passages"]]

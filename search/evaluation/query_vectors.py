@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from index.embedding.protocol import embed_queries
+
 
 class PrecomputedEmbedder:
     """Looks like the wrapped embedder (name, checksum, dimension) so `store.check_model` accepts it."""
@@ -16,13 +18,16 @@ class PrecomputedEmbedder:
         self._rows: dict[str, np.ndarray] = {}
         for start in range(0, len(unique), batch):
             chunk = unique[start : start + batch]
-            for text, vector in zip(chunk, embedder.embed(chunk)):
+            for text, vector in zip(chunk, embed_queries(embedder, chunk)):
                 self._rows[text] = np.asarray(vector, dtype=np.float32)
+
+    def embed_queries(self, texts):
+        return self.embed(texts)
 
     def embed(self, texts, progress=None):
         missing = [t for t in texts if t not in self._rows]
         if missing:
-            for text, vector in zip(missing, self.inner.embed(missing)):
+            for text, vector in zip(missing, embed_queries(self.inner, missing)):
                 self._rows[text] = np.asarray(vector, dtype=np.float32)
         out = np.stack([self._rows[t] for t in texts]) if texts else np.zeros((0, self.dimension), np.float32)
         if progress:

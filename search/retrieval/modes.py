@@ -8,9 +8,10 @@ from dataclasses import dataclass
 
 
 def _hybrid():
-    from search.retrieval.retrievers import DenseRetriever, FusionRetriever, LexicalRetriever
+    from search.retrieval.retrievers import DenseRetriever, FusionRetriever, LexicalRetriever, SameLanguageRetriever
 
-    return FusionRetriever(DenseRetriever(), LexicalRetriever())
+    # per language: the lexical ranking covers the query's own language's passages, the dense side all
+    return FusionRetriever(DenseRetriever(), SameLanguageRetriever(LexicalRetriever()))
 
 
 def _dense():

@@ -6,10 +6,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Protocol
 
+from index.embedding.protocol import embed_queries
 from search.dense import dense_search
 from search.filters import Filters
 from search.fusion import RRF_K, reciprocal_rank_fusion
 from search.lexical import lexical_search
+from search.query_language import same_language
 
 
 @dataclass
@@ -22,7 +24,7 @@ class Query:
 
     @cached_property
     def vector(self):
-        return self.embedder.embed([self.text])
+        return embed_queries(self.embedder, [self.text])  # the model's query embedding (e5's prefix) where it has one
 
 
 class Retriever(Protocol):
@@ -44,6 +46,20 @@ class DenseRetriever:
 
     def retrieve(self, query: Query, depth: int) -> list[tuple[int, float]]:
         return dense_search(query.store, query.vector, query.filters, depth)
+
+
+@dataclass
+class SameLanguageRetriever:
+    """`inner`'s ranking without passages of documents in another language than the query's (search.query_language):
+    in hybrid the lexical side covers the query's own language, the dense side all."""
+    inner: Retriever
+
+    @property
+    def needs_embedder(self) -> bool:
+        return self.inner.needs_embedder
+
+    def retrieve(self, query: Query, depth: int) -> list[tuple[int, float]]:
+        return same_language(query.store.db.conn, query.text, self.inner.retrieve(query, depth))
 
 
 @dataclass

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
+from index.embedding.protocol import embed_queries
 from index.passage_queries import passage_ids_matching, passage_views
 from index.passage_view import CITATION_FIELDS, CarriesPassage, PassageView
 from search.filters import Filters
@@ -142,7 +143,7 @@ def _spread_key(c: Cluster):
 
 def _on_topic(clusters: list[Cluster], reps: dict, query: str, embedder) -> list[Cluster]:
     wanted = content_stems(query)
-    qv = embedder.embed([query])[0] if embedder is not None else None
+    qv = embed_queries(embedder, [query])[0] if embedder is not None else None
     out = []
     for c in clusters:
         lexical = bool(wanted) and any(wanted <= content_stems(m.sentence) for m in c.members)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from index.ids import is_sqlite_integer
+from index.embedding.protocol import embed_queries
 from index.passage_queries import passage_view, passage_views
 from index.passage_view import CITATION_FIELDS, CarriesPassage, PassageView
 from search.talking_points.errors import PassageNotFound, TalkingPointsError
@@ -52,7 +53,7 @@ def similar_passages(store, embedder, passage_id: int | None = None, text: str |
     else:
         store.check_model(embedder)
         source_text = text
-        vector = embedder.embed([text])
+        vector = embed_queries(embedder, [text])
     depth = k + 1
     while True:
         scores, ids = store.vectors().search(vector, depth)
