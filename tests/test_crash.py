@@ -167,3 +167,30 @@ def test_kill_during_save(tmp_path, clean):
     assert len(store.vectors().search(FakeEmbedder().embed(["x"]), 1000)[1][0]) == 2 * N_DOCS and store.rebuilt_vectors
     store.close()
     _check_rerun_matches_clean(index, corpus, clean, N_DOCS)
+
+
+def test_twenty_kills_at_random_moments_each_resume_to_the_clean_index(tmp_path, clean):
+    """Twenty real kill -9s at seeded random moments of one ingest (before the index exists, between commits,
+    inside a batch, while saving): each killed index opens and searches its committed documents only, and the
+    same ingest run again ends exactly where the clean run does (same passages, same results, vector ids = rows)."""
+    import random
+
+    corpus, rng = clean[0], random.Random(20)
+    moments = sorted(round(rng.uniform(0.3, 2.2), 2) for _ in range(20))
+    outcomes = []
+    for n, moment in enumerate(moments):
+        index = tmp_path / f"idx{n}"
+        proc = _run_ingest(index, corpus, "--delay", "0.1", "--batch", "4")
+        time.sleep(moment)
+        if proc.poll() is not None:  # finished before its moment: nothing to kill this time
+            _finish(proc)
+            outcomes.append(N_DOCS)
+            continue
+        _kill(proc)
+        if (index / "dipsearch.sqlite").exists() and committed_docs(index):
+            committed = _check_after_kill(index, clean[2], expect_partial=False)
+        else:
+            committed = 0
+        outcomes.append(committed)
+        _check_rerun_matches_clean(index, corpus, clean, committed)
+    assert len({c for c in outcomes if 0 < c < N_DOCS}) >= 3, outcomes  # the kills landed at several different commits
