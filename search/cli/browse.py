@@ -12,16 +12,9 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from search.cli.app import (DEFAULT_INDEX, ForceOpt, ImpreciseOpt, IndexOpt, JsonOpt, ModelOpt, app, edge, err_console, open_index,
-                            output_path, print_json)
+from search.cli.app import (DEFAULT_INDEX, ForceOpt, ImpreciseOpt, IndexOpt, JsonOpt, LangOpt, ModelOpt, SinceOpt, SourceOpt, SpeakerOpt,
+                            UndatedOpt, UntilOpt, app, edge, err_console, open_index, output_path, print_json)
 from search.retrieval.modes import DEFAULT_MODE, modes_help
-
-SinceOpt = Annotated[Optional[str], typer.Option("--since", help="Only documents dated on/after: YYYY, YYYY-MM or YYYY-MM-DD.")]
-UntilOpt = Annotated[Optional[str], typer.Option("--until", help="Only documents dated on/before.")]
-UndatedOpt = Annotated[bool, typer.Option("--include-undated", help="With --since/--until, keep documents whose date is unknown.")]
-SourceOpt = Annotated[list[str], typer.Option("--source", help="Source contains this (case-insensitive); repeatable.")]
-SpeakerOpt = Annotated[list[str], typer.Option("--speaker", help="Speaker contains this; repeatable.")]
-LangOpt = Annotated[list[str], typer.Option("--lang", help="Language code, e.g. en or zh; repeatable.")]
 
 
 def write_atomically(path: Path, write) -> int:

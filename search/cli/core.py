@@ -11,7 +11,8 @@ from rich.markup import escape
 
 from corpus.errors import InputProblem
 from corpus.readers import formats
-from search.cli.app import (DEFAULT_INDEX, EXIT_SKIPPED, BackendOpt, ImpreciseOpt, IndexOpt, JsonOpt, ModelOpt, NoWaitOpt, app, edge, err_console,
+from search.cli.app import (DEFAULT_INDEX, EXIT_SKIPPED, BackendOpt, ImpreciseOpt, IndexOpt, JsonOpt, LangOpt, ModelOpt, NoWaitOpt,
+                            RoleOpt, SaidByOpt, SinceOpt, SourceOpt, SpeakerOpt, UndatedOpt, UntilOpt, app, edge, err_console,
                             open_index, print_json)
 from search.cli.progress import progress_bar
 from search.retrieval.modes import DEFAULT_MODE, modes_help
@@ -97,15 +98,15 @@ def search(
     mode: Annotated[str, typer.Option("--mode", help=modes_help())] = DEFAULT_MODE,
     k: Annotated[int, typer.Option("-k", help="How many passages to return.")] = 10,
     per_doc: Annotated[int, typer.Option("--per-doc", help="At most this many passages from one document.")] = 2,
-    since: Annotated[Optional[str], typer.Option("--since", help="Only documents dated on/after: YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
-    until: Annotated[Optional[str], typer.Option("--until", help="Only documents dated on/before.")] = None,
-    include_undated: Annotated[bool, typer.Option("--include-undated", help="With --since/--until, keep documents whose date is unknown.")] = False,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    include_undated: UndatedOpt = False,
     include_imprecise: ImpreciseOpt = False,
-    source: Annotated[list[str], typer.Option("--source", help="Source contains this (case-insensitive); repeat for any of several.")] = [],
-    speaker: Annotated[list[str], typer.Option("--speaker", help="The passage's speaker has these whole words (Xi: Xi Jinping, not Maxine); repeatable.")] = [],
-    lang: Annotated[list[str], typer.Option("--lang", help="Language code, e.g. en or zh; repeatable.")] = [],
-    said_by: Annotated[list[str], typer.Option("--said-by", help="Spoken for this actor (China, Beijing, the US, ...; case-insensitive); repeatable.")] = [],
-    role: Annotated[list[str], typer.Option("--role", help="Passage role: statement, answer, question, quote, narration, procedural; repeatable.")] = [],
+    source: SourceOpt = [],
+    speaker: SpeakerOpt = [],
+    lang: LangOpt = [],
+    said_by: SaidByOpt = [],
+    role: RoleOpt = [],
     literal: Annotated[bool, typer.Option("--literal", help="Search the words as typed: do not read \"What did China say about X?\" as said by China, about X.")] = False,
     facets: Annotated[bool, typer.Option("--facets", help="Also count actors, roles and speakers over the candidates.")] = False,
     queries: Annotated[Optional[Path], typer.Option("--queries", help="Run every query in this file (one per line, or JSONL with id, query).")] = None,

@@ -8,7 +8,8 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from search.cli.app import DEFAULT_INDEX, ForceOpt, IndexOpt, JsonOpt, ModelOpt, app, edge, open_index, output_path, print_json
+from search.cli.app import (DEFAULT_INDEX, ForceOpt, IndexOpt, JsonOpt, LangOpt, ModelOpt, RoleOpt, SaidByOpt, SinceOpt, SourceOpt,
+                            SpeakerOpt, UndatedOpt, UntilOpt, app, edge, open_index, output_path, print_json)
 
 CsvOpt = Annotated[Optional[Path], typer.Option("--csv", help="Also write the results to this CSV file.")]
 
@@ -22,13 +23,13 @@ def talking_points(
     min_docs: Annotated[int, typer.Option("--min-docs", help="A talking point must appear in at least this many documents.")] = 2,
     limit: Annotated[int, typer.Option("--limit", "-k", help="How many talking points to show, widest spread first.")] = 20,
     query: Annotated[Optional[str], typer.Option("--query", help="Only talking points on this topic (by meaning or words).")] = None,
-    since: Annotated[Optional[str], typer.Option("--since", help="Only documents dated on/after: YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
-    until: Annotated[Optional[str], typer.Option("--until", help="Only documents dated on/before.")] = None,
-    include_undated: Annotated[bool, typer.Option("--include-undated", help="With --since/--until, keep documents whose date is unknown.")] = False,
-    source: Annotated[list[str], typer.Option("--source", help="Source contains this (case-insensitive); repeatable.")] = [],
-    speaker: Annotated[list[str], typer.Option("--speaker", help="The passage's speaker has these whole words; repeatable.")] = [],
-    said_by: Annotated[list[str], typer.Option("--said-by", help="Spoken for this actor (China, Beijing, the US, ...); repeatable.")] = [],
-    role: Annotated[list[str], typer.Option("--role", help="Passage role (statement, answer, question, ...); repeatable.")] = [],
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    include_undated: UndatedOpt = False,
+    source: SourceOpt = [],
+    speaker: SpeakerOpt = [],
+    said_by: SaidByOpt = [],
+    role: RoleOpt = [],
     min_words: Annotated[int, typer.Option("--min-words", help="Ignore sentences with fewer content words.")] = 6,
     lexical_threshold: Annotated[float, typer.Option("--lexical-threshold", help="Share of word 5-grams two sentences must share.")] = 0.5,
     semantic_threshold: Annotated[float, typer.Option("--semantic-threshold", help="Embedding cosine for a paraphrase.")] = 0.8,
@@ -101,12 +102,12 @@ def trend(
     index: IndexOpt = DEFAULT_INDEX,
     period: Annotated[str, typer.Option("--period", help="Count per month, quarter or year.")] = "month",
     match: Annotated[str, typer.Option("--match", help="phrase (words in order) or all (every word in one passage).")] = "phrase",
-    since: Annotated[Optional[str], typer.Option("--since", help="Only documents dated on/after: YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
-    until: Annotated[Optional[str], typer.Option("--until", help="Only documents dated on/before.")] = None,
-    include_undated: Annotated[bool, typer.Option("--include-undated", help="With --since/--until, keep documents whose date is unknown.")] = False,
-    source: Annotated[list[str], typer.Option("--source", help="Source contains this (case-insensitive); repeatable.")] = [],
-    speaker: Annotated[list[str], typer.Option("--speaker", help="Speaker contains this; repeatable.")] = [],
-    lang: Annotated[list[str], typer.Option("--lang", help="Language code; repeatable.")] = [],
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    include_undated: UndatedOpt = False,
+    source: SourceOpt = [],
+    speaker: SpeakerOpt = [],
+    lang: LangOpt = [],
     as_json: JsonOpt = False,
 ):
     """How often QUERY is used per period: matching documents, the period's statement volume, and the share."""
