@@ -260,3 +260,38 @@ def test_the_real_multilingual_encoder_links_translations_and_not_neighbours(tmp
     with Index(store, embedder=embedder) as idx:
         items = list(idx.formulas(limit=20))
     assert wordings(items) == [BOTH_BRIDGE, BOTH_RIPARIAN]
+
+
+def test_the_web_page_and_api_show_both_wordings(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from search.web.app import create_app
+
+    embedder = GlossaryEmbedder()
+    build(tmp_path / "idx", releases(), embedder)[0].close()
+    idx = Index.open(tmp_path / "idx", embedder=embedder)
+    with TestClient(create_app(idx, allowed_hosts=["testserver"])) as client:
+        data = client.get("/api/talking-points", params={"kind": "phrase"}).json()
+        html = client.get("/talking-points", params={"kind": "phrase"}).text
+    idx.close()
+    riparian = next(i for i in data["items"] if "riparian" in i["text"])
+    assert riparian["wordings"] == {"zh": ["河岸主权和相互克制"], "en": ["riparian sovereignty and mutual restraint"]}
+    assert riparian["history"][0]["by_language"] == {"en": 1, "zh": 1}
+    assert "河岸主权和相互克制 / riparian sovereignty and mutual restraint" in html
+
+
+def test_a_one_language_index_asks_for_no_larger_pool(tmp_path):
+    embedder = GlossaryEmbedder()
+    store, _ = build(tmp_path / "en", [d for d in releases() if d.doc_id.startswith("en")], embedder)
+    asked = []
+
+    def find(n):
+        asked.append(n)
+        return []
+
+    assert xl.formulas_across_languages(find, 20, store.db, lambda: embedder, store.model_info()) == []
+    both, _ = build(tmp_path / "both", releases(), embedder)
+    xl.formulas_across_languages(find, 20, both.db, lambda: embedder, both.model_info())
+    assert asked == [20, 60]  # English only: the list asked for; both languages: three times as many to link from
+    store.close()
+    both.close()

@@ -153,13 +153,24 @@ def formulas_across_languages(find: Callable[[int], list[Formula]], limit: int, 
     languages and the list holds both; False never; True whenever the model reads both."""
     if enabled is False or not is_multilingual(model_info):
         return find(limit)
+    if enabled is None and not _both_scripts(db, filters, find, limit):
+        return find(limit)
     pool = find(min(MAX_POOL, max(limit, POOL * limit)))
-    if enabled is None and len({_script(f) for f in pool}) < 2:
-        return pool[:limit]
     model = embedder()
     if model is None or not is_multilingual(model_info, getattr(model, "languages", None)):
         return pool[:limit]
     return link_languages(pool, db, model, filters)[:limit]
+
+
+def _both_scripts(db, filters, find, limit) -> bool:
+    """Whether the documents passing `filters` hold CJK and other languages (by their `lang`; where no document
+    says, by the scripts of the list asked for)."""
+    from search.query_language import is_cjk_lang
+
+    kinds = {is_cjk_lang(r["lang"]) for r in _document_rows(db, filters) if r["lang"]}
+    if kinds:
+        return len(kinds) == 2
+    return len({_script(f) for f in find(limit)}) == 2
 
 
 def link_languages(formulas: Sequence[Formula], db, embedder, filters=None, model: str | None = None) -> list[Formula]:
