@@ -206,6 +206,13 @@ def test_terminal_and_json_show_both_wordings(tmp_path):
                                          obj=runtime).output)
     riparian = next(i for i in data["items"] if "wordings" in i and "riparian" in i["text"])
     assert riparian["wordings"] == {"zh": ["河岸主权和相互克制"], "en": ["riparian sovereignty and mutual restraint"]}
+    csv_path = tmp_path / "points.csv"
+    assert CliRunner().invoke(app, ["talking-points", "--index", str(tmp_path / "idx"), "--kind", "phrase", "--csv", str(csv_path)],
+                              obj=runtime).exit_code == 0
+    import csv
+
+    rows = [r for r in csv.DictReader(open(csv_path, encoding="utf-8")) if "riparian" in r["representative"]]
+    assert sorted(r["doc_id"] for r in rows) == ["en01", "en03", "en05", "en07", "zh01", "zh03", "zh05", "zh07"]
     off = CliRunner().invoke(app, ["talking-points", "--index", str(tmp_path / "idx"), "--kind", "phrase", "--json", "--no-cross-lingual"],
                              obj=runtime)
     assert not any("wordings" in i for i in json.loads(off.output)["items"])
