@@ -18,6 +18,7 @@ from search.cli import app
 from search.cli.app import Runtime
 from search.formulas import crosslingual as xl
 from search.formulas.crosslingual import CrossLingualFormula, is_multilingual, link_languages
+from search.formulas.errors import FormulasError
 from tests.builders import build, raw
 from tests.fakes import FakeEmbedder
 
@@ -159,7 +160,9 @@ def test_it_can_be_turned_off_and_a_monolingual_index_never_links(index, tmp_pat
     store, _ = build(tmp_path / "mono", releases(), english)
     with Index(store, embedder=english) as mono:
         assert linked(mono.formulas(limit=20)) == []
-        assert linked(mono.formulas(limit=20, cross_lingual=True)) == []  # the model cannot compare the languages
+        with pytest.raises(FormulasError, match="cross_lingual needs an index whose model reads Chinese and English .*"
+                                                "this index's model is sentence-transformers/all-MiniLM-L6-v2"):
+            mono.formulas(limit=20, cross_lingual=True)  # the model cannot compare the languages: asked for, refused
 
 
 def test_without_parallel_dates_only_a_very_close_wording_links(tmp_path):
@@ -216,6 +219,12 @@ def test_terminal_and_json_show_both_wordings(tmp_path):
     off = CliRunner().invoke(app, ["talking-points", "--index", str(tmp_path / "idx"), "--kind", "phrase", "--json", "--no-cross-lingual"],
                              obj=runtime)
     assert not any("wordings" in i for i in json.loads(off.output)["items"])
+    english = EnglishOnly()
+    build(tmp_path / "mono", releases(), english)[0].close()
+    refused = CliRunner().invoke(app, ["talking-points", "--index", str(tmp_path / "mono"), "--kind", "phrase", "--cross-lingual"],
+                                 obj=Runtime(load_embedder=lambda model=None: english))
+    assert refused.exit_code != 0 and "Traceback" not in refused.output
+    assert "error: --cross-lingual/--no-cross-lingual needs an index whose --model reads Chinese and English" in refused.output
 
 
 def test_a_second_wording_joins_a_pair_only_when_close_in_its_own_language():

@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from corpus.cjk import has_cjk
+from search.formulas.errors import FormulasError
 from search.formulas.find import Formula, Use
 from search.formulas.history import counts_by_period, series
 
@@ -150,7 +151,12 @@ def formulas_across_languages(find: Callable[[int], list[Formula]], limit: int, 
                               model_info: dict | None, filters=None, enabled: bool | None = None) -> list[Formula]:
     """The formulas list with each formula and its translation as one item. `find(n)` gives the best n formulas;
     `embedder()` the index's model (called only when linking). `enabled`: None links when the model reads both
-    languages and the list holds both; False never; True whenever the model reads both."""
+    languages and the documents hold both; False never; True whenever the model reads both (a FormulasError when
+    it does not: a monolingual model cannot compare a formula with its translation)."""
+    if enabled is True and not is_multilingual(model_info):
+        raise FormulasError("{cross_lingual} needs an index whose {model} reads Chinese and English (use-multilingual, "
+                            "e5-multilingual); this index's model is {name}", fields=("cross_lingual", "model"),
+                            name=(model_info or {}).get("name") or "not recorded yet")
     if enabled is False or not is_multilingual(model_info):
         return find(limit)
     if enabled is None and not _both_scripts(db, filters, find, limit):
