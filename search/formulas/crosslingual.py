@@ -85,8 +85,8 @@ class Link:
         return self.wording_z / Z_ALONE + (self.overlap if self.dates_agree else 0.0)
 
     def as_dict(self) -> dict:
-        return {"cosine": round(self.cosine, 3), "wording_z": round(self.wording_z, 1), "shared_dates": self.shared, "overlap": round(self.overlap, 3),
-                "expected_by_chance": round(self.expected, 2), "z": round(self.z, 1),
+        return {"cosine": round(self.cosine, 3), "wording_z": round(self.wording_z, 1), "shared_dates": self.shared,
+                "overlap": round(self.overlap, 3), "expected_by_chance": round(self.expected, 2), "z": round(self.z, 1),
                 "evidence": "wording and dates" if self.dated else "wording"}
 
 
