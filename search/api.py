@@ -359,7 +359,7 @@ class Index:
                  cross_lingual: bool | None = None, **filter_values) -> ResultSet:
         """Phrases reused across documents (formulas), best first, containing `query`'s words if given. Needs no model,
         except to link a formula to its translation (`cross_lingual`; default: when the index's model is multilingual
-        and the list holds Chinese and English; search/formulas/crosslingual.py)."""
+        and the documents hold Chinese and English; search/formulas/crosslingual.py)."""
         from search.formulas import find_formulas
         from search.formulas.crosslingual import formulas_across_languages
         from search.requests import build_filters
