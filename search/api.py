@@ -356,12 +356,17 @@ class Index:
     # ------------------------------------------------------------- formulas and trends (search/formulas)
     @_locked
     def formulas(self, query: str | None = None, *, filters=None, min_docs: int = 2, limit: int = 20, on_progress=None,
-                 **filter_values) -> ResultSet:
-        """Phrases reused across documents (formulas), best first, containing `query`'s words if given. Needs no model."""
+                 cross_lingual: bool | None = None, **filter_values) -> ResultSet:
+        """Phrases reused across documents (formulas), best first, containing `query`'s words if given. Needs no model,
+        except to link a formula to its translation (`cross_lingual`; default: when the index's model is multilingual
+        and the documents hold Chinese and English; search/formulas/crosslingual.py)."""
         from search.formulas import find_formulas
+        from search.formulas.crosslingual import formulas_across_languages
         from search.requests import build_filters
 
-        return ResultSet(find_formulas(self.store, filters or build_filters(**filter_values), query, min_docs, limit, on_progress))
+        filters = filters or build_filters(**filter_values)
+        return ResultSet(formulas_across_languages(lambda n: find_formulas(self.store, filters, query, min_docs, n, on_progress), limit,
+                                                   self.store.db, self.optional_embedder, self.store.model_info(), filters, cross_lingual))
 
     @_locked
     def trend(self, query: str, *, filters=None, period: str = "month", match: str = "phrase", **filter_values):

@@ -37,6 +37,7 @@ def talking_points(
     members: Annotated[int, typer.Option("--members", help="Member sentences shown per talking point in the terminal view.")] = 5,
     kind: Annotated[str, typer.Option("--kind", help="phrase (formulas: no model needed), sentence (clusters) or all.")] = "all",
     period: Annotated[str, typer.Option("--period", help="History per month, quarter or year.")] = "month",
+    cross_lingual: Annotated[Optional[bool], typer.Option("--cross-lingual/--no-cross-lingual", help="Show a formula and its translation (Chinese/English) as one item. Default: on when the index's model is multilingual.")] = None,
     csv: CsvOpt = None,
     force: ForceOpt = False,
     model: ModelOpt = None,
@@ -80,7 +81,7 @@ def talking_points(
                     bar.update(task, advance=n, description="formulas: counting phrases")
                 else:
                     bar.advance(task, n)
-            formulas = idx.formulas(query, filters=filters, min_docs=min_docs, limit=limit, on_progress=tick)
+            formulas = idx.formulas(query, filters=filters, min_docs=min_docs, limit=limit, on_progress=tick, cross_lingual=cross_lingual)
     else:
         formulas = []
     items = merged(list(formulas), list(clusters))
