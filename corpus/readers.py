@@ -28,7 +28,7 @@ TEXT_SUFFIXES = (".txt", ".md")
 SIDECAR_SUFFIX = ".meta.json"
 FOLDER_METADATA = "metadata.csv"
 INDEX_DATABASE = "dipsearch.sqlite"  # marks a dipsearch index folder: never read as documents
-_MB = 1024 * 1024  # --max-doc-mb counts in these
+_MB = 1024 * 1024  # the document limit (max_doc_mb) counts in these
 DEFAULT_MAX_DOC_BYTES = 20 * _MB
 RECORD_FIELDS = ("id", "text") + METADATA_FIELDS
 MAX_RECORD_DEPTH = 64  # nesting levels a record may have (deeper ones are refused before anything recurses on them)
@@ -65,9 +65,8 @@ def parse_field_map(pairs: Iterable[str]) -> dict[str, str]:
     for pair in pairs:
         ours, sep, theirs = pair.partition("=")
         if not sep or not theirs.strip() or ours.strip() not in RECORD_FIELDS:
-            raise FieldMappingError(
-                f"--field {pair!r} is not FIELD=NAME with FIELD one of {', '.join(RECORD_FIELDS)} (e.g. --field text=body)"
-            )
+            raise FieldMappingError("{field_map} {pair!r} is not FIELD=NAME with FIELD one of {names} (e.g. {field_map} text=body)",
+                                    fields=("field_map",), pair=pair, names=", ".join(RECORD_FIELDS))
         mapping[ours.strip()] = theirs.strip()
     return mapping
 
@@ -264,11 +263,12 @@ def _record_to_document(record, origin: str, fallback_id: str, options: ReadOpti
     text_name = options.source_name("text")
     text = _lookup(record, text_name)
     if text is None:
-        return InputProblem(origin, f"no {text_name!r} field; map the text with --field text=NAME")
+        return InputProblem(origin, "no {name!r} field; map the text with {field_map} text=NAME", fields=("field_map",), name=text_name)
     if not isinstance(text, str) or not text.strip():
         return InputProblem(origin, f"field {text_name!r} is empty or not text")
     if len(text.encode("utf-8")) > options.max_doc_bytes:
-        return InputProblem(origin, f"document of {len(text.encode('utf-8')) / _MB:.1f} MB is over the {options.max_doc_bytes / _MB:g} MB limit; split it or raise --max-doc-mb")
+        return InputProblem(origin, "document of {size:.1f} MB is over the {limit:g} MB limit; split it or raise {max_doc_mb}",
+                            fields=("max_doc_mb",), size=len(text.encode("utf-8")) / _MB, limit=options.max_doc_bytes / _MB)
     doc_id = _lookup(record, options.source_name("id"))
     given = {}
     for name in METADATA_FIELDS:
@@ -372,7 +372,8 @@ def _read_csv(file: Path, options: ReadOptions) -> Iterator[RawDocument | InputP
         text_name = options.source_name("text")
         if text_name not in (reader.fieldnames or []):  # one line for the file, not one per row
             columns = ", ".join(name for name in reader.fieldnames or [] if name) or "none"
-            yield InputProblem(name, f"no {text_name!r} column (columns: {columns}); map the text with --field text=NAME")
+            yield InputProblem(name, "no {name!r} column (columns: {columns}); map the text with {field_map} text=NAME",
+                               fields=("field_map",), name=text_name, columns=columns)
             return
         for row in reader:
             origin = f"{name}:{reader.line_num}"
@@ -390,7 +391,7 @@ def _read_csv(file: Path, options: ReadOptions) -> Iterator[RawDocument | InputP
 
 # ---------------------------------------------------------------- the registry: suffix -> reader
 # Each reader takes (file, root it was found under, options, per-folder metadata cache) and yields
-# documents or problems. The order here is the order of the --help list.
+# documents or problems. The order here is the order of the CLI's help list of formats.
 Reader = Callable[[Path, Path, ReadOptions, dict], Iterator[RawDocument | InputProblem]]
 
 

@@ -6,7 +6,8 @@ from corpus.errors import Conflict, InvalidInput, NotFound, Unavailable
 
 class IndexNotFound(NotFound):
     def __init__(self, path):
-        super().__init__(f"no dipsearch index at {path}; create one with `dipsearch ingest PATH --index {path}` or point --index / DIPSEARCH_INDEX at an existing one")
+        super().__init__("no dipsearch index at {path}; create one with `dipsearch ingest PATH --index {path}` or point {index} / "
+                         "DIPSEARCH_INDEX at an existing one", fields=("index",), path=path)
 
 
 class IndexLocationError(InvalidInput):

@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from corpus.errors import DipsearchError, FieldError, InvalidInput
+from corpus.errors import DipsearchError, FieldError, InvalidInput, WordedText
 
 EXIT_ERROR, EXIT_SKIPPED = 1, 3
 
@@ -73,7 +73,7 @@ def err_console() -> Console:
 
 # Library errors name fields; the CLI words each with its flag (or argument). Default: --field-name.
 FLAGS = {"k": "-k", "index_type": "--type", "passage_id": "PASSAGE_ID", "query": "QUERY", "format": "--format",
-         "field_map": "--field", "spokespeople": "--spokesperson", "run_files": "--run", "stat_test": "--test"}
+         "field_map": "--field", "spokespeople": "--spokesperson", "run_files": "--run", "stat_test": "--test", "modes": "--mode"}
 
 
 def flag(field: str) -> str:
@@ -110,6 +110,11 @@ def cli_name(command, field: str) -> str:
 def cli_message(exc: DipsearchError, command=None) -> str:
     """The error's message with each field named as `command` (or, without one, the CLI at large) calls it."""
     return exc.worded(lambda field: cli_name(command, field) if command is not None else flag(field))
+
+
+def cli_text(text: str) -> str:
+    """A library note in the CLI's words: one naming fields (corpus.errors.WordedText) with its flags; other text as it is."""
+    return text.worded(flag) if isinstance(text, WordedText) else text
 
 
 def check_text_arguments(arguments: dict) -> None:

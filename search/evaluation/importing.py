@@ -41,8 +41,9 @@ def import_judgments(store, name: str, path: Path, fmt: str | None = None, queri
     for item in raw:
         text = known.get(item.qid) or item.query or texts.get(item.qid)
         if not text:
-            raise JudgmentFileError(f"{path}:{item.line}: query {item.qid!r} is not in set {name!r} and the file gives no query text; "
-                                    f"add a 'query' field or pass --queries FILE with its text")
+            raise JudgmentFileError("{where}: query {qid!r} is not in set {set!r} and the file gives no query text; "
+                                    "add a 'query' field or pass {queries} FILE with its text", fields=("queries",),
+                                    where=f"{path}:{item.line}", qid=item.qid, set=name)
         ref = resolve(conn, item.docid)
         if ref is None:
             report.unknown_passages.append(f"{item.line}: {item.docid}")
