@@ -51,8 +51,9 @@ def import_judgments(store, name: str, path: Path, fmt: str | None = None, queri
         resolved.append((item, text, ref))
     if report.unknown_passages and not skip_unknown:
         shown = "; ".join(report.unknown_passages[:5])
-        raise JudgmentFileError(f"{path}: {len(report.unknown_passages)} line(s) name passages not in this index ({shown}); use ids like "
-                                f"doc_id#ordinal or doc_id:start-end as `evalset export` writes them, or pass --skip-unknown")
+        raise JudgmentFileError("{path}: {count} line(s) name passages not in this index ({shown}); use ids like doc_id#ordinal "
+                                "or doc_id:start-end as `evalset export` writes them, or pass {skip_unknown}", fields=("skip_unknown",),
+                                path=path, count=len(report.unknown_passages), shown=shown)
     with store.db.transaction():
         sets.create_set(conn, name, "imported", {"source": str(path)})
         for item, text, ref in resolved:
