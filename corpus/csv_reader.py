@@ -9,7 +9,7 @@ from pathlib import Path
 
 from corpus.documents import RawDocument
 from corpus.errors import InputProblem
-from corpus.file_input import MB, shown_path
+from corpus.file_input import MB, shown_path, unreadable
 from corpus.read_options import ReadOptions
 from corpus.record_reader import record_to_document
 from corpus.text_reader import decode_bytes
@@ -25,11 +25,8 @@ def _read_csv(file: Path, options: ReadOptions) -> Iterator[RawDocument | InputP
     except FileTooLarge as exc:
         yield InputProblem(name, f"CSV file of {exc.size / MB:.0f} MB is over the {MAX_CSV_BYTES / MB:.0f} MB a CSV file may hold; split it, or use JSONL (read line by line)")
         return
-    except NotRegularFile as exc:
-        yield InputProblem(name, f"{exc}; only regular files are read")
-        return
-    except OSError as exc:
-        yield InputProblem(name, f"cannot read ({exc.strerror or exc})")
+    except (NotRegularFile, OSError) as exc:
+        yield unreadable(name, exc)
         return
     try:
         text, notice = decode_bytes(data)

@@ -30,15 +30,23 @@ class DipsearchError(Exception):
         """The (first) field the message is about, if any."""
         return self.fields[0] if self.fields else None
 
+    def hints(self) -> Mapping[str, str]:
+        """Fields that stand for a whole hint (where to list ids, how to make a set) and the words each takes unless
+        a front end's mapping names it (the web: its pages); the CLI's own words. None for most errors."""
+        return {}
+
     def worded(self, names: Mapping[str, str] | Callable[[str], str] | None = None) -> str:
-        """The message with each field called by `names` (a mapping or a function; unnamed fields keep their own name)."""
+        """The message with each field called by `names` (a mapping or a function; unnamed fields keep their own
+        name, unnamed hints their own words)."""
         if not self.fields and not self.values:
             return self.template
-        if callable(names):
-            name_of = names
-        else:
-            mapping = names or {}
-            name_of = lambda f: mapping.get(f, f)  # noqa: E731
+        hints, given = self.hints(), names if isinstance(names, Mapping) else {}
+
+        def name_of(f: str) -> str:
+            if f in hints and f not in given:
+                return hints[f]
+            return names(f) if callable(names) else given.get(f, f)
+
         return self.template.format_map({**self.values, **{f: name_of(f) for f in self.fields}})
 
 

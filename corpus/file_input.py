@@ -26,6 +26,13 @@ def over_limit(origin: str, what: str, max_bytes: int) -> InputProblem:
                         fields=("max_doc_mb",), what=what, limit=f"{max_bytes / MB:g}")
 
 
+def unreadable(origin: str, exc: Exception) -> InputProblem:
+    """The problem for a file that cannot be opened: not a regular file (NotRegularFile), or an OSError."""
+    if isinstance(exc, NotRegularFile):
+        return InputProblem(origin, f"{exc}; only regular files are read")
+    return InputProblem(origin, f"cannot read ({getattr(exc, 'strerror', None) or exc})")
+
+
 def read_bounded(file: Path, max_bytes: int) -> bytes | InputProblem:
     """The bytes of a regular file of at most `max_bytes`, or the problem: not a regular file (a pipe is
     never waited on), unreadable, or over the limit (refused from its size before anything is read)."""
@@ -33,10 +40,8 @@ def read_bounded(file: Path, max_bytes: int) -> bytes | InputProblem:
         return read_regular_file(file, max_bytes)
     except FileTooLarge as exc:
         return over_limit(shown_path(file), f"{exc.size / MB:.1f} MB", max_bytes)
-    except NotRegularFile as exc:
-        return InputProblem(shown_path(file), f"{exc}; only regular files are read")
-    except OSError as exc:
-        return InputProblem(shown_path(file), f"cannot read ({exc.strerror or exc})")
+    except (NotRegularFile, OSError) as exc:
+        return unreadable(shown_path(file), exc)
 
 
 def read_limited(file: Path, max_bytes: int) -> bytes | InputProblem:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from corpus.documents import RawDocument
 from corpus.errors import InputProblem
-from corpus.file_input import MB, shown_path
+from corpus.file_input import MB, shown_path, unreadable
 from corpus.read_options import ReadOptions
 from corpus.record_reader import MAX_RECORD_DEPTH, record_to_document
 from corpus.textfile import NotRegularFile, open_regular
@@ -41,11 +41,8 @@ def _read_jsonl(file: Path, options: ReadOptions) -> Iterator[RawDocument | Inpu
     name = shown_path(file)
     try:
         handle = open_regular(file)
-    except NotRegularFile as exc:
-        yield InputProblem(name, f"{exc}; only regular files are read")
-        return
-    except OSError as exc:
-        yield InputProblem(name, f"cannot read ({exc.strerror or exc})")
+    except (NotRegularFile, OSError) as exc:
+        yield unreadable(name, exc)
         return
     raw = gzip.GzipFile(fileobj=handle, mode="rb") if file.name.lower().endswith(".gz") else handle
     stem = shown_path(file.name.split(".")[0])

@@ -1,6 +1,4 @@
 """Named index errors; each message says what to do next."""
-from collections.abc import Mapping
-
 from corpus.errors import Conflict, InvalidInput, NotFound, Unavailable
 
 
@@ -34,12 +32,9 @@ class DocumentNotFound(NotFound):
     def __init__(self, doc_id):
         super().__init__("no document with id {doc_id} in this index; {listing}", fields=("listing",), doc_id=repr(doc_id))
 
-    def worded(self, names=None) -> str:
+    def hints(self):
         """`listing` is said in the CLI's words unless a front end's names give it (the web: its Documents page)."""
-        if isinstance(names, Mapping) and "listing" in names:
-            return super().worded(names)
-        name_of = names if callable(names) else (lambda f: (names or {}).get(f, f))
-        return super().worded(lambda f: self.LISTING if f == "listing" else name_of(f))
+        return {"listing": self.LISTING}
 
 
 class IndexBusy(Unavailable):

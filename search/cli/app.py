@@ -112,6 +112,11 @@ def cli_message(exc: DipsearchError, command=None) -> str:
     return exc.worded(lambda field: cli_name(command, field) if command is not None else flag(field))
 
 
+def skipped_line(problem) -> str:
+    """The stderr line (rich markup) for an input that was skipped (a corpus.errors.InputProblem), in the CLI's words."""
+    return f"[yellow]skipped[/] {escape(str(problem.origin))}: {escape(problem.worded_reason(flag))}"
+
+
 def cli_text(text: str) -> str:
     """A library note in the CLI's words: one naming fields (corpus.errors.WordedText) with its flags; other text as it is."""
     return text.worded(flag) if isinstance(text, WordedText) else text

@@ -13,7 +13,7 @@ from corpus.errors import InputProblem
 from corpus.readers import formats
 from search.cli.app import (DEFAULT_INDEX, EXIT_SKIPPED, BackendOpt, ImpreciseOpt, IndexOpt, JsonOpt, LangOpt, ModelOpt, NoWaitOpt,
                             RoleOpt, SaidByOpt, SinceOpt, SourceOpt, SpeakerOpt, UndatedOpt, UntilOpt, app, edge, err_console,
-                            cli_text, flag, open_index, print_json)
+                            cli_text, open_index, print_json, skipped_line)
 from search.cli.progress import progress_bar
 from search.retrieval.modes import DEFAULT_MODE, modes_help
 from search.wording import plural
@@ -59,7 +59,7 @@ def ingest(
     progress = progress_bar(quiet=as_json)
 
     def on_problem(problem: InputProblem) -> None:
-        progress.console.print(f"[yellow]skipped[/] {escape(problem.origin)}: {escape(problem.worded_reason(flag))}", soft_wrap=True)
+        progress.console.print(skipped_line(problem), soft_wrap=True)
 
     with progress:
         tasks = {"document": progress.add_task("documents read", total=None), "passages": progress.add_task("passages embedded", total=None)}

@@ -1,6 +1,4 @@
 """Named talking-point errors; each message says what to do next."""
-from collections.abc import Mapping
-
 from corpus.errors import InvalidInput, NotFound
 
 
@@ -15,9 +13,6 @@ class PassageNotFound(NotFound):
         super().__init__("no passage with id {passage_id} in this index; {passage_listing}", fields=("passage_listing",),
                          passage_id=passage_id)
 
-    def worded(self, names=None) -> str:
+    def hints(self):
         """`passage_listing` is said in the CLI's words unless a front end's names give it (the web: its search results)."""
-        if isinstance(names, Mapping) and "passage_listing" in names:
-            return super().worded(names)
-        name_of = names if callable(names) else (lambda f: (names or {}).get(f, f))
-        return super().worded(lambda f: self.LISTING if f == "passage_listing" else name_of(f))
+        return {"passage_listing": self.LISTING}
