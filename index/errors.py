@@ -27,13 +27,13 @@ class ModelError(Unavailable):
 class DocumentNotFound(NotFound):
     """The message ends with where to find the ids, field `listing`: each front end says it its own way."""
 
-    LISTING = "list ids with `dipsearch documents` or check --index"
+    LISTING = "Index.documents() lists them"  # the library's words; the CLI and the web have their own
 
     def __init__(self, doc_id):
         super().__init__("no document with id {doc_id} in this index; {listing}", fields=("listing",), doc_id=repr(doc_id))
 
     def hints(self):
-        """`listing` is said in the CLI's words unless a front end's names give it (the web: its Documents page)."""
+        """`listing` is said in these words unless a front end's names give it (the CLI: its command, the web: its page)."""
         return {"listing": self.LISTING}
 
 

@@ -223,13 +223,11 @@ def test_another_model_is_named_by_field_in_the_library_and_by_flag_in_the_cli(b
 # ---------------------------------------------------------------- no library message names a CLI flag
 
 # Library text that may still show flags, and why: terminal renderers that live beside the library (they print
-# for the CLI only), and the `listing` hints whose default wording is the CLI's (the web words them with its pages).
+# for the CLI only).
 FLAG_TEXT_ALLOWED = {
     "search/render.py": "the terminal renderer of search results (CLI output)",
     "search/talking_points/render.py": "the terminal renderer of talking points (CLI output)",
     "search/formulas/combined.py": "the terminal renderer of formulas (CLI output)",
-    "index/errors.py:--index": "DocumentNotFound.LISTING, the CLI's words for the `listing` field",
-    "search/talking_points/errors.py:--json": "PassageNotFound.LISTING, the CLI's words for the `passage_listing` field",
 }
 
 
@@ -294,3 +292,24 @@ def test_the_flag_scan_finds_a_flag(tmp_path):
     source = 'raise X(f"widen --since {a}")\nraise Y("run `dipsearch ingest --index I`; or pip install --force-reinstall p")\n'
     hits = [re.findall(r"(?<![\w-])--[a-z][a-z0-9-]*(?![\w-])", re.sub(r"`[^`]*`", "", text)) for _, text in _strings(ast.parse(source))]
     assert [h for h in hits if set(h) & _cli_flags()] == [["--since"]]
+
+
+def test_where_to_find_ids_is_said_by_each_front_end_in_its_own_words(built, client):
+    from index.errors import DocumentNotFound
+    from search import Index
+
+    with Index.open(built[0], embedder=built[1]) as idx, pytest.raises(DocumentNotFound) as caught:
+        idx.document("no-such-doc")
+    assert str(caught.value) == "no document with id 'no-such-doc' in this index; Index.documents() lists them"
+    result = cli(built, "show", "no-such-doc")
+    assert result.stderr.strip() == "error: no document with id 'no-such-doc' in this index; list ids with `dipsearch documents` or check --index"
+    api = client.get("/api/documents/no-such-doc")
+    assert (api.status_code, api.json()) == (404, {"error": "no document with id 'no-such-doc' in this index; list ids with "
+                                                            "`dipsearch documents` or on the Documents page (/documents)"})
+    page = client.get("/doc/no-such-doc", headers={"accept": "text/html"})
+    assert page.status_code == 404 and "the Documents page (/documents) lists them" in page.text
+    similar = client.get("/api/passages/999999/similar")
+    assert similar.json() == {"error": "no passage with id 999999 in this index; search results carry them (passage_id)"}
+    result = cli(built, "similar", "999999")
+    assert result.stderr.strip() == ("error: no passage with id 999999 in this index; passage ids are printed by `dipsearch search` "
+                                     "(after '#') and in its --json output (passage_id)")

@@ -76,6 +76,11 @@ FLAGS = {"k": "-k", "index_type": "--type", "passage_id": "PASSAGE_ID", "query":
          "field_map": "--field", "spokespeople": "--spokesperson", "run_files": "--run", "stat_test": "--test", "modes": "--mode"}
 
 
+# The CLI's words for the library's hint fields (corpus.errors.DipsearchError.hints): where to find the ids.
+HINTS = {"listing": "list ids with `dipsearch documents` or check --index",
+         "passage_listing": "passage ids are printed by `dipsearch search` (after '#') and in its --json output (passage_id)"}
+
+
 def flag(field: str) -> str:
     """The command-line name of a library field: per_doc -> --per-doc, k -> -k."""
     return FLAGS.get(field, "--" + field.replace("_", "-"))
@@ -108,8 +113,12 @@ def cli_name(command, field: str) -> str:
 
 
 def cli_message(exc: DipsearchError, command=None) -> str:
-    """The error's message with each field named as `command` (or, without one, the CLI at large) calls it."""
-    return exc.worded(lambda field: cli_name(command, field) if command is not None else flag(field))
+    """The error's message with each field named as `command` (or, without one, the CLI at large) calls it; a hint
+    field in the CLI's words (HINTS) where it has them, else the library's."""
+    hints = exc.hints()
+    names = {f: HINTS[f] if f in hints else cli_name(command, f) if command is not None else flag(f)
+             for f in exc.fields if f in HINTS or f not in hints}
+    return exc.worded(names)
 
 
 def skipped_line(problem) -> str:
