@@ -30,15 +30,23 @@ class DipsearchError(Exception):
         """The (first) field the message is about, if any."""
         return self.fields[0] if self.fields else None
 
+    def hints(self) -> Mapping[str, str]:
+        """Fields that stand for a whole hint (where to list ids, how to make a set) and the words each takes unless
+        a front end's mapping names it (the web: its pages); the CLI's own words. None for most errors."""
+        return {}
+
     def worded(self, names: Mapping[str, str] | Callable[[str], str] | None = None) -> str:
-        """The message with each field called by `names` (a mapping or a function; unnamed fields keep their own name)."""
+        """The message with each field called by `names` (a mapping or a function; unnamed fields keep their own
+        name, unnamed hints their own words)."""
         if not self.fields and not self.values:
             return self.template
-        if callable(names):
-            name_of = names
-        else:
-            mapping = names or {}
-            name_of = lambda f: mapping.get(f, f)  # noqa: E731
+        hints, given = self.hints(), names if isinstance(names, Mapping) else {}
+
+        def name_of(f: str) -> str:
+            if f in hints and f not in given:
+                return hints[f]
+            return names(f) if callable(names) else given.get(f, f)
+
         return self.template.format_map({**self.values, **{f: name_of(f) for f in self.fields}})
 
 
@@ -67,21 +75,46 @@ class Unavailable(DipsearchError):
 
 
 class InputProblem(InvalidInput):
-    """One input (a file, or a line of a file) could not be read; the rest of the batch goes on."""
+    """One input (a file, or a line of a file) could not be read; the rest of the batch goes on.
 
-    def __init__(self, origin: str, reason: str):
+    `reason` is plain text, or with `fields` a template like DipsearchError's ("raise {max_doc_mb}"): `reason`
+    names the fields themselves, `worded_reason(names)` in a front end's words."""
+
+    def __init__(self, origin: str, reason: str, *, fields: Iterable[str] = (), **values):
         self.origin = origin
-        self.reason = reason
-        super().__init__(f"{origin}: {reason}")
+        self._reason = DipsearchError(reason, fields=fields, **values) if fields else None
+        self.reason = self._reason.worded() if self._reason else reason
+        if fields:
+            super().__init__("{origin}: " + reason, fields=fields, origin=origin, **values)
+        else:
+            super().__init__(f"{origin}: {reason}")
+
+    def worded_reason(self, names: Mapping[str, str] | Callable[[str], str] | None = None) -> str:
+        """The reason with each field called by `names`, as `worded` does for the whole message."""
+        return self._reason.worded(names) if self._reason else self.reason
+
+
+class WordedText(str):
+    """A note (not an error) whose text names fields: as a str it is the library's wording (the fields' own
+    names); `worded(names)` words it as a front end does an error's message."""
+
+    def __new__(cls, template: str, *, fields: Iterable[str] = (), **values):
+        wording = DipsearchError(template, fields=fields, **values)
+        text = super().__new__(cls, wording.worded())
+        text._wording = wording
+        return text
+
+    def worded(self, names: Mapping[str, str] | Callable[[str], str] | None = None) -> str:
+        return self._wording.worded(names)
 
 
 class FieldMappingError(InvalidInput):
-    """A --field option is not of the form NAME=COLUMN."""
+    """A field mapping (field_map) is not of the form NAME=COLUMN."""
 
 
 class FieldError(InvalidInput):
     """A value given for a named field (e.g. max_doc_mb) is not usable: "max_doc_mb nan: the limit must be ...".
-    Front ends word the field with their own name for it (the CLI: --max-doc-mb)."""
+    Front ends word the field with their own name for it (the CLI: its flag)."""
 
     def __init__(self, field: str, value, problem: str):
         self.value, self.problem = value, problem

@@ -11,7 +11,7 @@ from pathlib import Path
 from corpus.errors import InputProblem
 from corpus.textfile import FileTooLarge, NotRegularFile, printable, read_regular_file
 
-MB = 1024 * 1024  # --max-doc-mb counts in these
+MB = 1024 * 1024  # the document limit (max_doc_mb) counts in these
 
 
 def shown_path(path: str | Path) -> str:
@@ -20,8 +20,17 @@ def shown_path(path: str | Path) -> str:
     return printable(str(path))
 
 
-def over_limit(size: int, max_bytes: int) -> str:
-    return f"{size / MB:.1f} MB is over the {max_bytes / MB:g} MB document limit; split it or raise --max-doc-mb"
+def over_limit(origin: str, what: str, max_bytes: int) -> InputProblem:
+    """`what` (e.g. '2.0 MB') is over the document limit: the reason names the limit's field, max_doc_mb."""
+    return InputProblem(origin, "{what} is over the {limit} MB document limit; split it or raise {max_doc_mb}",
+                        fields=("max_doc_mb",), what=what, limit=f"{max_bytes / MB:g}")
+
+
+def unreadable(origin: str, exc: Exception) -> InputProblem:
+    """The problem for a file that cannot be opened: not a regular file (NotRegularFile), or an OSError."""
+    if isinstance(exc, NotRegularFile):
+        return InputProblem(origin, f"{exc}; only regular files are read")
+    return InputProblem(origin, f"cannot read ({getattr(exc, 'strerror', None) or exc})")
 
 
 def read_bounded(file: Path, max_bytes: int) -> bytes | InputProblem:
@@ -30,11 +39,9 @@ def read_bounded(file: Path, max_bytes: int) -> bytes | InputProblem:
     try:
         return read_regular_file(file, max_bytes)
     except FileTooLarge as exc:
-        return InputProblem(shown_path(file), over_limit(exc.size, max_bytes))
-    except NotRegularFile as exc:
-        return InputProblem(shown_path(file), f"{exc}; only regular files are read")
-    except OSError as exc:
-        return InputProblem(shown_path(file), f"cannot read ({exc.strerror or exc})")
+        return over_limit(shown_path(file), f"{exc.size / MB:.1f} MB", max_bytes)
+    except (NotRegularFile, OSError) as exc:
+        return unreadable(shown_path(file), exc)
 
 
 def read_limited(file: Path, max_bytes: int) -> bytes | InputProblem:

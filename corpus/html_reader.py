@@ -18,7 +18,7 @@ from corpus.errors import InputProblem
 from corpus.file_input import document_id, gathered_log, read_limited, shown_path
 
 if TYPE_CHECKING:
-    from corpus.readers import ReadOptions
+    from corpus.read_options import ReadOptions
 
 HTML_SUFFIXES = (".html", ".htm")
 _SNIFF = 8192

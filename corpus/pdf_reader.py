@@ -18,7 +18,7 @@ from corpus.file_input import document_id, gathered_log, read_limited, shown_pat
 from corpus.pdf_layout import rebuild_text
 
 if TYPE_CHECKING:
-    from corpus.readers import ReadOptions
+    from corpus.read_options import ReadOptions
 
 PDF_SUFFIXES = (".pdf",)
 _HEADER_WINDOW = 1024  # "%PDF-" must start within the first KiB, as readers allow

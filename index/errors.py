@@ -1,12 +1,11 @@
 """Named index errors; each message says what to do next."""
-from collections.abc import Mapping
-
 from corpus.errors import Conflict, InvalidInput, NotFound, Unavailable
 
 
 class IndexNotFound(NotFound):
     def __init__(self, path):
-        super().__init__(f"no dipsearch index at {path}; create one with `dipsearch ingest PATH --index {path}` or point --index / DIPSEARCH_INDEX at an existing one")
+        super().__init__("no dipsearch index at {path}; create one with `dipsearch ingest PATH --index {path}` or point {index} / "
+                         "DIPSEARCH_INDEX at an existing one", fields=("index",), path=path)
 
 
 class IndexLocationError(InvalidInput):
@@ -28,17 +27,14 @@ class ModelError(Unavailable):
 class DocumentNotFound(NotFound):
     """The message ends with where to find the ids, field `listing`: each front end says it its own way."""
 
-    LISTING = "list ids with `dipsearch documents` or check --index"
+    LISTING = "Index.documents() lists them"  # the library's words; the CLI and the web have their own
 
     def __init__(self, doc_id):
         super().__init__("no document with id {doc_id} in this index; {listing}", fields=("listing",), doc_id=repr(doc_id))
 
-    def worded(self, names=None) -> str:
-        """`listing` is said in the CLI's words unless a front end's names give it (the web: its Documents page)."""
-        if isinstance(names, Mapping) and "listing" in names:
-            return super().worded(names)
-        name_of = names if callable(names) else (lambda f: (names or {}).get(f, f))
-        return super().worded(lambda f: self.LISTING if f == "listing" else name_of(f))
+    def hints(self):
+        """`listing` is said in these words unless a front end's names give it (the CLI: its command, the web: its page)."""
+        return {"listing": self.LISTING}
 
 
 class IndexBusy(Unavailable):

@@ -54,7 +54,8 @@ def load_manifest(folder: Path) -> tuple[dict | None, str | None]:
     if not isinstance(data, dict) or "format" not in data:
         return None, f"{path} is damaged (not a dipsearch manifest); `dipsearch repair` or the next ingest rewrites it from the database"
     if data.get("format") != FORMAT_NAME:
-        raise IndexFormatError(f"{folder} is not a dipsearch index (its manifest says format {data.get('format')!r}); pick another --index")
+        raise IndexFormatError("{folder} is not a dipsearch index (its manifest says format {format!r}); pick another {index}",
+                               fields=("index",), folder=folder, format=data.get("format"))
     version = data.get("format_version")
     if not isinstance(version, int) or version > FORMAT_VERSION:
         raise IndexFormatError(f"{folder} has index format {version}, newer than this dipsearch reads ({FORMAT_VERSION}); upgrade dipsearch")

@@ -54,7 +54,8 @@ class IndexStore:
             try:
                 folder.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise IndexLocationError(f"cannot create the index folder {folder} ({exc.strerror or exc}); pick another --index") from exc
+                raise IndexLocationError("cannot create the index folder {folder} ({problem}); pick another {index}", fields=("index",),
+                                         folder=folder, problem=exc.strerror or exc) from exc
         manifest, problem = load_manifest(folder)
         if db_path.exists():
             _refuse_damaged_database(folder, db_path, manifest)
@@ -100,19 +101,20 @@ class IndexStore:
             return
         if info["checksum"] != embedder.checksum or int(info["dimension"]) != embedder.dimension:
             raise ModelMismatch(
-                f"this index was built with model {info['name']} (sha256 {info['checksum'][:12]}…, {info['dimension']} dimensions) "
-                f"but the model given is {embedder.name} (sha256 {embedder.checksum[:12]}…, {embedder.dimension} dimensions); "
-                f"use the same --model {info.get('path') or info['name']}, or build a new index with --index NEW_DIR"
-            )
+                "this index was built with model {built} (sha256 {built_sha}…, {built_dim} dimensions) "
+                "but the model given is {given} (sha256 {given_sha}…, {given_dim} dimensions); "
+                "use the same {model} {recorded}, or build a new index with {index} NEW_DIR", fields=("model", "index"),
+                built=info["name"], built_sha=info["checksum"][:12], built_dim=info["dimension"], given=embedder.name,
+                given_sha=embedder.checksum[:12], given_dim=embedder.dimension, recorded=info.get("path") or info["name"])
         from index.embedding.backends import vector_family
 
         recorded, given = info.get("backend") or "torch", getattr(embedder, "backend", None) or "torch"
         if vector_family(recorded) != vector_family(given):
             raise ModelMismatch(
-                f"this index holds {vector_family(recorded)} vectors from backend {recorded}, which backend {given} "
-                f"({vector_family(given)}) does not reproduce; use --backend {recorded}, "
-                f"or build a new index with --backend {given} --index NEW_DIR"
-            )
+                "this index holds {recorded_family} vectors from backend {recorded}, which backend {given} ({given_family}) "
+                "does not reproduce; use {backend} {recorded}, or build a new index with {backend} {given} {index} NEW_DIR",
+                fields=("backend", "index"), recorded=recorded, given=given, recorded_family=vector_family(recorded),
+                given_family=vector_family(given))
 
     def bind_model(self, embedder) -> None:
         """Record the model on first use; afterwards only check it. Call inside a transaction."""

@@ -89,7 +89,7 @@ def test_without_a_backend_the_fastest_one_matching_the_index_vectors(built_by, 
 
 def test_an_unknown_backend_is_refused_before_anything_loads():
     backends = Backends()
-    with pytest.raises(ModelError, match="--backend tensorrt: unknown backend; choose one of torch, onnx, onnx-int8"):
+    with pytest.raises(ModelError, match="^backend tensorrt: unknown backend; choose one of torch, onnx, onnx-int8"):
         _load(backends, backend="tensorrt")
     with pytest.raises(ModelError, match="this index's vectors come from backend fake, which this dipsearch cannot run"):
         _load(backends, info=recorded("fake"))
@@ -161,7 +161,7 @@ def test_a_folder_asked_for_is_loaded_under_its_own_name_without_a_fixed_checksu
 
 def test_a_folder_that_is_not_there_is_refused_before_anything_loads(tmp_path):
     backends = Backends()
-    with pytest.raises(ModelError, match="--model .*nowhere: no such folder; pass a local sentence-transformers model folder"):
+    with pytest.raises(ModelError, match="^model .*nowhere: no such folder; pass a local sentence-transformers model folder"):
         _load(backends, model=tmp_path / "nowhere")
     assert backends.calls == []
 
@@ -223,7 +223,7 @@ def test_the_cli_runtime_hook_stands_in_for_every_backend_behind_the_same_policy
         store.bind_model(built)
     runtime.embedder(None, store)
     assert seen == [ModelSource(own, "my-model", None)]  # the index's own folder, as the real loader gets it
-    with pytest.raises(ModelError, match="--backend tensorrt: unknown backend"):
+    with pytest.raises(ModelError, match="^backend tensorrt: unknown backend"):
         runtime.embedder(None, store, "tensorrt")
     with pytest.raises(ModelError, match="no such folder"):
         runtime.embedder(tmp_path / "nowhere", store)

@@ -41,7 +41,7 @@ def test_store_refuses_int8_vectors_in_an_fp32_index_and_back(tmp_path):
     with store.db.transaction():
         store.bind_model(_fake("torch"))
     store.check_model(_fake("onnx"))  # fp32 onnx reproduces torch's vectors
-    with pytest.raises(ModelMismatch, match="--backend torch"):
+    with pytest.raises(ModelMismatch, match="use backend torch"):
         store.check_model(_fake("onnx-int8"))
     assert store.model_info()["backend"] == "torch"
 

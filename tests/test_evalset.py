@@ -61,7 +61,7 @@ def test_pool_refuses_a_reused_id_with_other_text_and_dense_without_model(store)
     pool(store, None, "p", [("q1", STEEL)], modes=["lexical"])
     with pytest.raises(EvalSetError, match="already in set"):
         pool(store, None, "p", [("q1", "something else")], modes=["lexical"])
-    with pytest.raises(EvalSetError, match="--modes lexical"):
+    with pytest.raises(EvalSetError, match="pass modes lexical"):
         pool(store, None, "p", [("q2", STEEL)], modes=["dense"])
 
 
@@ -105,7 +105,7 @@ def test_from_qa_counts_pairs_drops_and_excludes_the_question(store):
     first = sets.queries(store.db.conn, "qa")[0]
     assert first.qid == "ost-0304-t1" and [r.key for r in first.exclude] == ["ost-0304#1"]
     assert [(j.ref.key, j.grade) for j in sets.judgments(store.db.conn, "qa") if j.qid == first.qid] == [("ost-0304#2", 2), ("ost-0304#3", 2)]
-    with pytest.raises(EvalSetError, match="--replace"):
+    with pytest.raises(EvalSetError, match="pick another name or pass replace to rebuild it"):
         build_from_qa(store, "qa")
     assert build_from_qa(store, "qa", replace=True, sample=2, seed=3).queries == 2
 

@@ -84,7 +84,7 @@ def test_text_without_markup_named_html(tmp_path):
 
 def test_size_limit_before_parsing(tmp_path):
     problem = _read(_write(tmp_path, "big.html", fx.statement_page() * 40), max_doc_bytes=64 * 1024)
-    assert problem.reason.endswith("MB is over the 0.0625 MB document limit; split it or raise --max-doc-mb")
+    assert problem.reason.endswith("MB is over the 0.0625 MB document limit; split it or raise max_doc_mb")
 
 
 def test_a_folder_of_pages_reads_the_good_ones_and_gives_one_line_for_each_bad_one(tmp_path):

@@ -112,7 +112,7 @@ def test_a_200_mb_pdf_is_refused_by_its_size_before_parsing(tmp_path, monkeypatc
     started = time.perf_counter()
     problem = _read(huge)
     assert time.perf_counter() - started < 1
-    assert problem.reason == "200.0 MB is over the 20 MB document limit; split it or raise --max-doc-mb"
+    assert problem.reason == "200.0 MB is over the 20 MB document limit; split it or raise max_doc_mb"
 
 
 def test_a_folder_of_pdfs_reads_the_good_one_and_gives_one_line_for_each_bad_one(tmp_path, statement_pdf):

@@ -72,7 +72,7 @@ def test_field_mapping_with_nested_names(tmp_path):
 
 @pytest.mark.parametrize("pair", ["text", "body=text", "text=", "colour=hue"])
 def test_bad_field_mapping_is_a_named_error(pair):
-    with pytest.raises(FieldMappingError, match="--field text=body"):
+    with pytest.raises(FieldMappingError, match="field_map text=body"):
         parse_field_map([pair])
 
 
@@ -143,10 +143,10 @@ def test_every_bad_input_gets_one_problem_and_the_rest_goes_in(tmp_path):
         str(tmp_path / "empty.txt"): "empty file",
         str(tmp_path / "image.txt"): "binary file (contains NUL bytes); only text is indexed",
         str(tmp_path / "notes.docx"): "unsupported file type '.docx'; dipsearch reads .txt .md .jsonl .jsonl.gz .csv .html .htm .pdf",
-        str(tmp_path / "big.txt"): "1.1 MB is over the 1 MB document limit; split it or raise --max-doc-mb",
+        str(tmp_path / "big.txt"): "1.1 MB is over the 1 MB document limit; split it or raise max_doc_mb",
         str(tmp_path / "dangling.txt"): "cannot read (No such file or directory)",
         f"{lines}:2": "malformed JSON (Expecting property name enclosed in double quotes at column 2); line skipped",
-        f"{lines}:3": "no 'text' field; map the text with --field text=NAME",
+        f"{lines}:3": "no 'text' field; map the text with field_map text=NAME",
         f"{lines}:4": "field 'text' is empty or not text",
         f"{lines}:5": "expected a JSON object, found list",
         str(tmp_path / "void.jsonl"): "empty file",
@@ -180,7 +180,7 @@ def test_csv_without_text_column_is_one_problem_for_the_file(tmp_path):
     (tmp_path / "t.csv").write_text("id,body\n1,First statement here.\n2,Second statement here.\n")
     docs, problems = _read(tmp_path / "t.csv")
     assert docs == {}
-    assert problems == {str(tmp_path / "t.csv"): "no 'text' column (columns: id, body); map the text with --field text=NAME"}
+    assert problems == {str(tmp_path / "t.csv"): "no 'text' column (columns: id, body); map the text with field_map text=NAME"}
     docs, problems = _read(tmp_path / "t.csv", field_map={"text": "body"})
     assert sorted(docs) == ["1", "2"] and problems == {}
 

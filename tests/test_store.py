@@ -172,7 +172,7 @@ def test_other_model_is_refused(tmp_path, fake_embedder):
     message = "this index was built with model fake-hash-embedder \\(sha256 ffffffffffff…, 64 dimensions\\) but the model given is fake-hash-embedder \\(sha256 000000000000…"
     with pytest.raises(ModelMismatch, match=message):
         Ingestor(store, other)
-    with pytest.raises(ModelMismatch, match="or build a new index with --index NEW_DIR"):
+    with pytest.raises(ModelMismatch, match="or build a new index with index NEW_DIR"):
         search(store, other, SearchRequest("river", mode="dense"))
     with pytest.raises(ModelMismatch):
         search(store, FakeEmbedder(dimension=32), SearchRequest("river", mode="hybrid"))
@@ -235,7 +235,7 @@ def test_index_folder_that_cannot_be_created(tmp_path):
     from index.errors import IndexLocationError
 
     (tmp_path / "afile").write_text("x")
-    with pytest.raises(IndexLocationError, match="cannot create the index folder .*afile \\(File exists\\); pick another --index"):
+    with pytest.raises(IndexLocationError, match="cannot create the index folder .*afile \\(File exists\\); pick another index$"):
         IndexStore.open(tmp_path / "afile", create=True)
     with pytest.raises(IndexLocationError, match="\\(Not a directory\\)"):
         IndexStore.open(tmp_path / "afile" / "sub", create=True)
@@ -257,7 +257,7 @@ def test_model_loading_errors_are_named(tmp_path, monkeypatch):
     from index.embedding import load
     from index.errors import ModelError
 
-    with pytest.raises(ModelError, match="--model .*nowhere: no such folder; pass a local sentence-transformers model folder"):
+    with pytest.raises(ModelError, match="^model .*nowhere: no such folder; pass a local sentence-transformers model folder"):
         load(tmp_path / "nowhere")
     (tmp_path / "empty-model").mkdir()
     with pytest.raises(ModelError, match="is not a sentence-transformers model folder \\(no modules.json or config.json\\)"):

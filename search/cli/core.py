@@ -13,7 +13,7 @@ from corpus.errors import InputProblem
 from corpus.readers import formats
 from search.cli.app import (DEFAULT_INDEX, EXIT_SKIPPED, BackendOpt, ImpreciseOpt, IndexOpt, JsonOpt, LangOpt, ModelOpt, NoWaitOpt,
                             RoleOpt, SaidByOpt, SinceOpt, SourceOpt, SpeakerOpt, UndatedOpt, UntilOpt, app, edge, err_console,
-                            open_index, print_json)
+                            cli_text, open_index, print_json, skipped_line)
 from search.cli.progress import progress_bar
 from search.retrieval.modes import DEFAULT_MODE, modes_help
 from search.wording import plural
@@ -59,7 +59,7 @@ def ingest(
     progress = progress_bar(quiet=as_json)
 
     def on_problem(problem: InputProblem) -> None:
-        progress.console.print(f"[yellow]skipped[/] {escape(problem.origin)}: {escape(problem.reason)}", soft_wrap=True)
+        progress.console.print(skipped_line(problem), soft_wrap=True)
 
     with progress:
         tasks = {"document": progress.add_task("documents read", total=None), "passages": progress.add_task("passages embedded", total=None)}
@@ -73,7 +73,7 @@ def ingest(
                              batch=batch, on_progress=on_progress, on_problem=on_problem)
     report, tp_report, counts = summary.report, summary.talking_points, summary.counts
     for origin, notice in report.notices:
-        err.print(f"[dim]note[/] {escape(str(origin))}: {escape(notice)}", soft_wrap=True)  # text, not markup ([multilingual])
+        err.print(f"[dim]note[/] {escape(str(origin))}: {escape(cli_text(notice))}", soft_wrap=True)  # text, not markup ([multilingual])
     if as_json:
         print_json({**summary.as_dict(), "index": str(index)})
     else:

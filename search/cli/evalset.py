@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from search.cli.app import DEFAULT_INDEX, ForceOpt, IndexOpt, JsonOpt, ModelOpt, app, edge, open_index, output_path, print_json
+from search.cli.app import DEFAULT_INDEX, ForceOpt, IndexOpt, JsonOpt, ModelOpt, app, edge, open_index, output_path, print_json, skipped_line
 from search.cli.progress import progress_bar
 from search.retrieval.modes import evaluation_order
 from search.wording import plural
@@ -176,7 +176,7 @@ def from_parallel_cmd(
     err = Console(stderr=True, highlight=False)
     report = open_index(ctx, index).evalsets.from_parallel(
         name, paths, query_lang=query_lang, field_map=parse_field_map(field), spokespeople=spokesperson, any_source=any_source,
-        sample=sample, seed=seed, replace=replace, on_problem=lambda p: err.print(f"[yellow]skipped[/] {escape(str(p.origin))}: {escape(p.reason)}", soft_wrap=True))
+        sample=sample, seed=seed, replace=replace, on_problem=lambda p: err.print(skipped_line(p), soft_wrap=True))
     if as_json:
         print_json(report.as_dict())
         return

@@ -1,6 +1,4 @@
 """Named evaluation errors; each message says what to do next."""
-from collections.abc import Mapping
-
 from corpus.errors import InvalidInput, NotFound
 
 
@@ -16,12 +14,9 @@ class EvalSetNotFound(NotFound, EvalSetError):
         super().__init__("no evaluation set named {name}{listing}. {set_making}", fields=("set_making",), name=repr(name),
                          listing=listing)
 
-    def worded(self, names=None) -> str:
+    def hints(self):
         """`set_making` is said in the CLI's words unless a front end's names give it (the web: its Judge page)."""
-        if isinstance(names, Mapping) and "set_making" in names:
-            return super().worded(names)
-        name_of = names if callable(names) else (lambda f: (names or {}).get(f, f))
-        return super().worded(lambda f: self.making if f == "set_making" else name_of(f))
+        return {"set_making": self.making}
 
 
 class JudgmentFileError(EvalSetError):

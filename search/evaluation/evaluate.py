@@ -56,7 +56,7 @@ def evaluate_set(store, embedder, name: str, modes=EVAL_MODES, k: int = 100, per
     if bad:
         raise EvalSetError(f"unknown mode(s) {', '.join(bad)}; evaluate any of {', '.join(EVAL_MODES)}")
     if not modes and not run_files:
-        raise EvalSetError("nothing to evaluate: give at least one --mode or --run FILE")
+        raise EvalSetError("nothing to evaluate: give at least one {modes} or {run_files} FILE", fields=("modes", "run_files"))
     conn = store.db.conn
     info = sets.get_set(conn, name)
     exclude_all = []
@@ -64,7 +64,8 @@ def evaluate_set(store, embedder, name: str, modes=EVAL_MODES, k: int = 100, per
         exclude_all = [PassageRef(*q) for q in info["params"]["question_passages"]]
     elif answers_only:
         if "question_passages" not in info["params"]:
-            raise EvalSetError(f"--answers-only needs a set built by `evalset from-qa`; {name!r} is a {info['kind']} set")
+            raise EvalSetError("{answers_only} needs a set built by `evalset from-qa`; {name!r} is a {kind} set", fields=("answers_only",),
+                                   name=name, kind=info["kind"])
         exclude_all = [PassageRef(*q) for q in info["params"]["question_passages"]]
     qrels, stale = current_qrels(store, name)
     extra = {}

@@ -29,7 +29,8 @@ def trec_lines(store, name: str) -> list[str]:
     out = []
     for j in sets.judgments(store.db.conn, name):
         if any(c.isspace() for c in j.ref.key):
-            raise EvalSetError(f"passage key {j.ref.key!r} holds spaces, which TREC qrels cannot carry; export with --format jsonl")
+            raise EvalSetError("passage key {key!r} holds spaces, which TREC qrels cannot carry; export with {format} jsonl",
+                               fields=("format",), key=j.ref.key)
         out.append(qrels_line(j.qid, j.ref.key, j.grade))
     return out
 
@@ -59,7 +60,7 @@ def export_beir(store, name: str, folder: Path, corpus: str = "all") -> BeirRepo
     """Write `corpus.jsonl`, `queries.jsonl` and `qrels/test.tsv`. corpus='all' writes every passage of the
     index (so other systems retrieve over the same collection); 'judged' only the judged ones."""
     if corpus not in ("all", "judged"):
-        raise EvalSetError(f"--corpus {corpus!r} must be 'all' or 'judged'")
+        raise EvalSetError("{corpus} {value!r} must be 'all' or 'judged'", fields=("corpus",), value=corpus)
     conn = store.db.conn
     sets.get_set(conn, name)
     judged = sets.judgments(conn, name)

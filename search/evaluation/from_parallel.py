@@ -85,12 +85,13 @@ def build_from_parallel(store, name: str, transcripts: Iterable[Transcript] | No
     conn = store.db.conn
     name = sets.check_name(name)
     if name in sets.set_names(conn) and not replace:
-        raise EvalSetError(f"evaluation set {name!r} already exists; pick another --name or pass --replace to rebuild it")
+        raise EvalSetError("evaluation set {value!r} already exists; pick another {name} or pass {replace} to rebuild it",
+                           fields=("name", "replace"), value=name)
     rows = document_rows(conn, None)
     if transcripts is None:
         if not query_lang:
             raise EvalSetError("give the query transcripts (files in the other language) or the language of the index's own "
-                               "transcripts to take questions from (--query-lang)")
+                               "transcripts to take questions from ({query_lang})", fields=("query_lang",))
         transcripts = [Transcript(r["doc_id"], document_text(conn, r["doc_id"]) or "", r["date"], r["source"], r["lang"], r["speaker"])
                        for r in rows if (r["lang"] or "") == query_lang]
         in_index = {t.doc_id for t in transcripts}

@@ -54,7 +54,8 @@ def build_from_qa(store, name: str, spokespeople=(), source: str | None = None, 
     conn = store.db.conn
     name = sets.check_name(name)
     if name in sets.set_names(conn) and not replace:
-        raise EvalSetError(f"evaluation set {name!r} already exists; pick another --name or pass --replace to rebuild it")
+        raise EvalSetError("evaluation set {value!r} already exists; pick another {name} or pass {replace} to rebuild it",
+                           fields=("name", "replace"), value=name)
     people = speakers(conn) | set(spokespeople)
     report = QaReport(name=name)
     dropped: Counter = Counter()
@@ -74,7 +75,7 @@ def build_from_qa(store, name: str, spokespeople=(), source: str | None = None, 
             report.turns_paired += 1
             questions.update(p for p in passages if _overlap(p, turn.question_span) > 0)
             if turn.kind == "follow-up" and not follow_ups:
-                dropped["follow-up left out (--no-follow-ups)"] += 1
+                dropped["follow-up left out (as asked)"] += 1
                 continue
             if len(turn.question) > MAX_QUERY_CHARS:
                 dropped[TOO_LONG] += 1

@@ -41,8 +41,9 @@ def import_judgments(store, name: str, path: Path, fmt: str | None = None, queri
     for item in raw:
         text = known.get(item.qid) or item.query or texts.get(item.qid)
         if not text:
-            raise JudgmentFileError(f"{path}:{item.line}: query {item.qid!r} is not in set {name!r} and the file gives no query text; "
-                                    f"add a 'query' field or pass --queries FILE with its text")
+            raise JudgmentFileError("{where}: query {qid!r} is not in set {set!r} and the file gives no query text; "
+                                    "add a 'query' field or pass {queries} FILE with its text", fields=("queries",),
+                                    where=f"{path}:{item.line}", qid=item.qid, set=name)
         ref = resolve(conn, item.docid)
         if ref is None:
             report.unknown_passages.append(f"{item.line}: {item.docid}")
@@ -50,8 +51,9 @@ def import_judgments(store, name: str, path: Path, fmt: str | None = None, queri
         resolved.append((item, text, ref))
     if report.unknown_passages and not skip_unknown:
         shown = "; ".join(report.unknown_passages[:5])
-        raise JudgmentFileError(f"{path}: {len(report.unknown_passages)} line(s) name passages not in this index ({shown}); use ids like "
-                                f"doc_id#ordinal or doc_id:start-end as `evalset export` writes them, or pass --skip-unknown")
+        raise JudgmentFileError("{path}: {count} line(s) name passages not in this index ({shown}); use ids like doc_id#ordinal "
+                                "or doc_id:start-end as `evalset export` writes them, or pass {skip_unknown}", fields=("skip_unknown",),
+                                path=path, count=len(report.unknown_passages), shown=shown)
     with store.db.transaction():
         sets.create_set(conn, name, "imported", {"source": str(path)})
         for item, text, ref in resolved:

@@ -42,7 +42,7 @@ def pool(store, embedder, name: str, queries: list[tuple[str, str]], depth: int 
         raise EvalSetError(f"unknown mode(s) {', '.join(bad) or 'none'}; pool with any of {', '.join(POOL_MODES)}")
     needs_model = need_embedder(modes)
     if needs_model and embedder is None:
-        raise EvalSetError("dense and hybrid pooling need the model; pass --modes lexical to pool without it")
+        raise EvalSetError("dense and hybrid pooling need the model; pass {modes} lexical to pool without it", fields=("modes",))
     per_doc = per_doc or depth
     for qid, text in queries:
         SearchRequest(text, k=depth, per_doc=per_doc).validate()

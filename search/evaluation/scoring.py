@@ -76,7 +76,7 @@ def score_runs(qrels: Qrels, runs: dict[str, Run], stat_test: str = "student", a
     ('student': t-test, 'fisher': randomisation) between every two runs on every metric. A query a run has no
     ranking for scores 0 in it."""
     if stat_test not in STAT_TESTS:
-        raise EvalSetError(f"--test {stat_test!r} must be one of {', '.join(STAT_TESTS)}")
+        raise EvalSetError("{stat_test} {value!r} must be one of {tests}", fields=("stat_test",), value=stat_test, tests=", ".join(STAT_TESTS))
     qrels = {qid: docs for qid, docs in qrels.items() if any(g > 0 for g in docs.values())}
     if not qrels:
         raise EvalSetError("no query of this set has a relevant judgment yet; judge some (`dipsearch evalset judge NAME`) or import them")

@@ -45,7 +45,8 @@ def get_set(conn, name: str) -> dict:
 def check_name(name: str) -> str:
     name = (name or "").strip()
     if not name or any(c.isspace() for c in name) or "/" in name:
-        raise EvalSetError(f"evaluation set name {name!r} is not usable; give a short name without spaces or '/', e.g. --name mfa-qa")
+        raise EvalSetError("evaluation set name {value!r} is not usable; give a short name without spaces or '/', e.g. {name} mfa-qa",
+                           fields=("name",), value=name)
     return name
 
 

@@ -1,6 +1,4 @@
 """Named talking-point errors; each message says what to do next."""
-from collections.abc import Mapping
-
 from corpus.errors import InvalidInput, NotFound
 
 
@@ -9,15 +7,12 @@ class TalkingPointsError(InvalidInput):
 
 
 class PassageNotFound(NotFound):
-    LISTING = "passage ids are printed by `dipsearch search` (after '#') and in its --json output (passage_id)"
+    LISTING = "search results carry them (passage_id)"  # the library's words; the CLI and the web have their own
 
     def __init__(self, passage_id):
         super().__init__("no passage with id {passage_id} in this index; {passage_listing}", fields=("passage_listing",),
                          passage_id=passage_id)
 
-    def worded(self, names=None) -> str:
-        """`passage_listing` is said in the CLI's words unless a front end's names give it (the web: its search results)."""
-        if isinstance(names, Mapping) and "passage_listing" in names:
-            return super().worded(names)
-        name_of = names if callable(names) else (lambda f: (names or {}).get(f, f))
-        return super().worded(lambda f: self.LISTING if f == "passage_listing" else name_of(f))
+    def hints(self):
+        """`passage_listing` is said in these words unless a front end's names give it (the CLI, the web: its search results)."""
+        return {"passage_listing": self.LISTING}

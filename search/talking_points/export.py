@@ -21,7 +21,8 @@ def _open(path: Path):
     try:
         return open(path, "w", newline="", encoding="utf-8")
     except OSError as exc:
-        raise TalkingPointsError(f"cannot write {path}: {exc.strerror}; choose another --csv path") from exc
+        raise TalkingPointsError("cannot write {path}: {problem}; choose another {csv} path", fields=("csv",), path=path,
+                                 problem=exc.strerror) from exc
 
 
 def write_clusters_csv(path: Path, clusters) -> int:

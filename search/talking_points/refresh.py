@@ -47,7 +47,7 @@ def refresh_talking_points(store, embedder, options: TalkingPointOptions | None 
         report.skipped = True
         return report
     if embedder is None:
-        raise TalkingPointsError("talking points must be recomputed and that needs the embedding model; run without --no-model, or run `dipsearch talking-points` once")
+        raise TalkingPointsError("talking points must be recomputed and that needs the embedding model; load the model, or run `dipsearch talking-points` once")
     store.check_model(embedder)
     ensure_schema(db.conn)
     with store.writing("talking-points"):  # one writer at a time (index/lock.py)

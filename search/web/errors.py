@@ -18,8 +18,12 @@ def status_for(exc: DipsearchError) -> int:
     return getattr(exc, "status", 400)
 
 
+# The JSON API names fields as its parameters (the library's names); its words for the hint fields:
+API_HINTS = {"listing": "list ids with `dipsearch documents` or on the Documents page (/documents)", "passage_listing": "search results carry them (passage_id)"}
+
+
 def api_message(exc: DipsearchError) -> str:
-    return str(exc)
+    return exc.worded(API_HINTS)
 
 
 def page_message(exc: DipsearchError) -> str:
