@@ -183,3 +183,43 @@ def test_trend_by_speaker_agrees_with_sql(tmp_path, fake_embedder):
     assert [(r["period"], r["matches"], r["documents"]) for r in result.series] == [("2019-Q1", 2, 3)]
     assert rows[0] == 2
     store.close()
+
+
+# ------------------------------------------------------------------ lists of names
+@pytest.mark.parametrize("text, listed", [
+    ("Hong Kong, Xinjiang and Tibet", True),
+    ("waste, fraud, and abuse", True),  # the serial comma
+    ("peace, stability or development", True),
+    ("stable, healthy and sustainable development", True),
+    ("Xinjiang and Tibet", False),  # two items: a pair, not a list
+    ("President Aldo Venn of Ostravia", False),
+    ("Kestria, Velmar", False),  # no "and" before the last item
+    ("the Ostravian Foreign Ministry and Kestria, Velmar", False),  # "and" first, then a comma: not one list
+    ("香港、新疆和西藏", True),
+    ("人类命运共同体", False),
+])
+def test_a_list_of_three_or_more_items_is_told_by_its_commas(text, listed):
+    from search.formulas.candidates import enumeration
+    from search.formulas.corpus_stream import build_corpus
+    from search.formulas.tokens import tokenize
+
+    t = tokenize(text)
+    corpus = build_corpus(["x"], [t.norms], [t.capital], [t.comma])
+    assert enumeration(corpus, 0, len(t.norms)) is listed
+
+
+def test_a_reused_list_of_names_is_a_formula_though_a_reused_name_is_not(tmp_path, fake_embedder):
+    bodies = ["Fisheries quotas were agreed with Ostravia, Kestria and Velmar in the spring.",
+              "The harbour accord binds Ostravia, Kestria and Velmar for a decade.",
+              "Minister Aldo Venn Karsk visited the port of Emmer.",
+              "Trade talks were chaired by Minister Aldo Venn Karsk at last.",
+              "Our shared riparian restraint was praised.", "They praised the shared riparian restraint once more."]
+    docs = [raw(f"n{i}", f"Bulletin {i} of the week.\n\n{FILLER}\n\n{body}\n\n{FILLER}{FILLER}\n\nEnd of bulletin {i}.", date=f"2019-0{i + 1}-01")
+            for i, body in enumerate(bodies)]
+    store, _ = build(tmp_path / "names", docs, fake_embedder)
+    found = find_formulas(store, limit=50)
+    at = {f.text: f for f in found}
+    assert at["Ostravia, Kestria and Velmar"].documents == ["n0", "n1"]
+    name = next(f for f in found if "Aldo Venn Karsk" in f.text)
+    assert at["Ostravia, Kestria and Velmar"].rank < name.rank and at["Ostravia, Kestria and Velmar"].score > 3 * name.score  # a name is lowered; the list is not
+    store.close()

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from search.formulas.ngrams import Stream
+from search.formulas.ngrams import Hasher, Stream, sorted_unique
 from search.formulas.tokens import BREAK, is_cjk, is_content
 
 
@@ -22,6 +22,8 @@ class Corpus:
     cjk: np.ndarray  # bool per vocabulary id
     doc_freq: np.ndarray  # documents per vocabulary id
     name_share: np.ndarray  # per vocabulary id: share of its uses written capitalised mid-sentence (names' words)
+    comma: np.ndarray | None = None  # bool per stream position: a comma follows the token
+    hasher: Hasher | None = None  # the stream's window hasher, made on first need (candidates.stream_hasher)
 
     @property
     def n_docs(self) -> int:
@@ -31,9 +33,10 @@ class Corpus:
         return np.log((1 + self.n_docs) / (1 + self.doc_freq))
 
 
-def build_corpus(doc_ids: Sequence[str], token_lists: Sequence[Sequence[str]], capitals: Sequence[Sequence[bool]] | None = None) -> Corpus:
+def build_corpus(doc_ids: Sequence[str], token_lists: Sequence[Sequence[str]], capitals: Sequence[Sequence[bool]] | None = None,
+                 commas: Sequence[Sequence[bool]] | None = None) -> Corpus:
     """One stream from each document's list of norms (BREAK where a phrase may not run on); `capitals`: for each
-    token, whether it was written capitalised mid-sentence."""
+    token, whether it was written capitalised mid-sentence; `commas`: whether a comma follows it."""
     index = {BREAK: 0}
     vocab = [BREAK]
     arrays = []
@@ -54,7 +57,7 @@ def build_corpus(doc_ids: Sequence[str], token_lists: Sequence[Sequence[str]], c
     doc = np.repeat(np.arange(len(arrays), dtype=np.int32), lengths)
     content = np.array([is_content(v) for v in vocab], dtype=bool)
     cjk = np.array([is_cjk(v) for v in vocab], dtype=bool)
-    pairs = np.unique(ids * max(1, len(arrays)) + doc) if len(ids) else np.zeros(0, np.int64)
+    pairs = sorted_unique(ids * max(1, len(arrays)) + doc) if len(ids) else np.zeros(0, np.int64)
     doc_freq = np.bincount(pairs // max(1, len(arrays)), minlength=len(vocab)).astype(np.int64)
     uses = np.bincount(ids, minlength=len(vocab)).astype(np.float64)
     if capitals is not None and len(ids):
@@ -62,4 +65,7 @@ def build_corpus(doc_ids: Sequence[str], token_lists: Sequence[Sequence[str]], c
         name_share = np.bincount(ids[flags], minlength=len(vocab)) / np.maximum(1, uses)
     else:
         name_share = np.zeros(len(vocab))
-    return Corpus(list(doc_ids), vocab, Stream(ids, doc), offset, content, cjk, doc_freq, name_share)
+    comma = None
+    if commas is not None and len(ids):
+        comma = np.concatenate([np.append(np.asarray(c, dtype=bool), False) for c in commas])
+    return Corpus(list(doc_ids), vocab, Stream(ids, doc), offset, content, cjk, doc_freq, name_share, comma)

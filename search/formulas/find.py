@@ -139,7 +139,7 @@ def _compute(db, filters, query, min_docs, limit, progress) -> list[Formula]:
     tokens = fm_store.load_tokens(db, [f["doc_id"] for f in facets])
     facets = [f for f in facets if f["doc_id"] in tokens]
     corpus = build_corpus([f["doc_id"] for f in facets], [tokens[f["doc_id"]].norms for f in facets],
-                          [tokens[f["doc_id"]].capital for f in facets])
+                          [tokens[f["doc_id"]].capital for f in facets], [tokens[f["doc_id"]].comma for f in facets])
     if progress:
         progress("stage", 1)
     candidates = find_candidates(corpus, min_docs)
@@ -152,8 +152,9 @@ def _compute(db, filters, query, min_docs, limit, progress) -> list[Formula]:
         run = tuple(vocab_id.get(n, -1) for n in tokenize(query).norms if n in wanted)
         cjk = any(corpus.cjk[t] for t in run if t >= 0)  # Chinese words are runs of characters: keep them in order
         candidates = [c for c in candidates if (_contains(c.tokens, run) if cjk else need <= set(c.tokens))]
-    prelim = sorted(candidates, key=lambda c: (-_prelim(corpus, c), c.tokens))[: max(SHORTLIST, 20 * limit)]
-    prelim = [c for c in prelim if _prelim(corpus, c) > 0]
+    first_score = {c.tokens: _prelim(corpus, c) for c in candidates}
+    prelim = sorted(candidates, key=lambda c: (-first_score[c.tokens], c.tokens))[: max(SHORTLIST, 20 * limit)]
+    prelim = [c for c in prelim if first_score[c.tokens] > 0]
     find_uses(corpus, prelim)
     if progress:
         progress("stage", 1)
@@ -171,8 +172,8 @@ def _compute(db, filters, query, min_docs, limit, progress) -> list[Formula]:
         span = (max(days) - min(days)) / corpus_span if corpus_span and days else 0.0
         n_sources = max(1, len({facets[d]["source"] for d in set(docs)} - {None}))  # a document without a source adds none
         speakers_own = len(set(docs)) / (len(set(docs)) + in_questions)  # 1 when journalists never use it
-        named = _capitalised_share(corpus, c, docs, facets, tokens)
-        score = (1 - NAME_WEIGHT * named * named) * _prelim(corpus, c) * (0.6 + 0.4 * span) * (1 + 0.25 * (min(n_sources, 5) - 1)) * speakers_own
+        named = 0.0 if c.enumeration else _capitalised_share(corpus, c, docs, facets, tokens)
+        score = (1 - NAME_WEIGHT * named * named) * first_score[c.tokens] * (0.6 + 0.4 * span) * (1 + 0.25 * (min(n_sources, 5) - 1)) * speakers_own
         scored.append((score, c, docs, n_sources))
     scored.sort(key=lambda s: (-s[0], s[1].tokens))
     kept: list[tuple[float, Candidate, list[int], int, list[tuple[int, ...]]]] = []
@@ -201,7 +202,7 @@ def _prelim(corpus: Corpus, c: Candidate) -> float:
     if any(corpus.vocab[t] == NUMBER for t in c.tokens):
         return 0.0  # a figure inside: a report of numbers (case counts, dates), not a formula
     content = [t for t in c.tokens if corpus.content[t]]
-    named = sum(1 for t in content if corpus.name_share[t] > 0.5) / max(1, len(content))
+    named = 0.0 if c.enumeration else sum(1 for t in content if corpus.name_share[t] > 0.5) / max(1, len(content))
     name_factor = 1 - NAME_WEIGHT * named * named
     return math.log2(max(2, c.n_docs)) ** SPREAD_POWER * (1 + min(c.specificity, SPECIFICITY_CAP)) * (0.5 + min(1.0, c.cohesion)) * name_factor
 

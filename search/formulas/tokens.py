@@ -15,6 +15,7 @@ from corpus.cjk import CJK_CLASS
 from search.terms import STOPWORDS, stem
 
 BREAK = ""  # the norm of a boundary token
+_COMMAS = frozenset(",\uff0c\u3001")
 NUMBER = "#"
 # A word, a CJK character, or a stop (sentence end / Chinese full stop, semicolon, colon, paragraph break).
 _TOKEN = re.compile(rf"(?P<cjk>[{CJK_CLASS}])|(?P<abbr>(?:[A-Za-z]\.){{2,}})|(?P<word>[^\W{CJK_CLASS}_]+(?:['\u2019]s\b)?)"
@@ -30,6 +31,7 @@ class Tokens:
     starts: list[int]  # character span of each token in the text
     ends: list[int]
     capital: list[bool]  # written with a capital letter, not at a sentence start (a name's word, mostly)
+    comma: list[bool] = ()  # a comma (, \uff0c \u3001) stands between this token and the next: the joints of a list
 
 
 def normalise_word(word: str) -> str:
@@ -63,7 +65,13 @@ def tokenize(text: str) -> Tokens:
             norms.append(BREAK)
         starts.append(m.start())
         ends.append(m.end())
-    return Tokens(norms, starts, ends, capital)
+    return Tokens(norms, starts, ends, capital, commas(text, starts, ends))
+
+
+def commas(text: str, starts: list[int], ends: list[int]) -> list[bool]:
+    """For each token, whether a comma stands between it and the next token (or, for the last, just after it)."""
+    bounds = starts[1:] + [min(len(text), (ends[-1] if ends else 0) + 2)]
+    return [any(ch in _COMMAS for ch in text[e:b]) for e, b in zip(ends, bounds)]
 
 
 def is_content(norm: str) -> bool:
