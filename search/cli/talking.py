@@ -94,7 +94,7 @@ def talking_points(
 
 
 @app.command(epilog='Examples:  dipsearch trend "community with a shared future"   ·   '
-             'dipsearch trend "Taiwan independence" --speaker Hua --period quarter --json')
+             'dipsearch trend "Taiwan independence" --said-by China --period quarter --json')
 @edge
 def trend(
     ctx: typer.Context,
@@ -108,13 +108,18 @@ def trend(
     source: SourceOpt = [],
     speaker: SpeakerOpt = [],
     lang: LangOpt = [],
+    said_by: SaidByOpt = [],
+    role: RoleOpt = [],
     as_json: JsonOpt = False,
 ):
-    """How often QUERY is used per period: matching documents, the period's statement volume, and the share."""
+    """How often QUERY is used per period: matching documents, the period's statement volume, and the share.
+
+    With --said-by, --role or --speaker a document counts when a matching passage is said by them; the volume is
+    then the documents in which they speak."""
     from search.formulas.history import sparkline
     from search.requests import build_filters
 
-    filters = build_filters(since, until, source, speaker, lang, include_undated)
+    filters = build_filters(since, until, source, speaker, lang, include_undated, said_by, role)
     result = open_index(ctx, index, None).trend(query, filters=filters, period=period, match=match)
     if as_json:
         print_json(result.as_dict())

@@ -34,6 +34,7 @@ from search.formulas.candidates import Candidate, documents_using, find_candidat
 from search.formulas.corpus_stream import Corpus, build_corpus
 from search.formulas.errors import EmptyIndex, FormulasError
 from search.formulas.history import series
+from search.formulas.scope import by_passage, within
 from search.formulas.tokens import NUMBER, is_content, tokenize
 
 RANKING = 3  # bump when the ranking changes: stored lists of another ranking are not read
@@ -137,6 +138,9 @@ def _compute(db, filters, query, min_docs, limit, progress) -> list[Formula]:
     if len(facets) < min_docs:
         return []
     tokens = fm_store.load_tokens(db, [f["doc_id"] for f in facets])
+    if by_passage(filters):  # only what the passages passing the filters say
+        spans = passage_queries.passage_spans(db.conn, filters)
+        tokens = {d: within(t, spans.get(d, [])) for d, t in tokens.items()}
     facets = [f for f in facets if f["doc_id"] in tokens]
     corpus = build_corpus([f["doc_id"] for f in facets], [tokens[f["doc_id"]].norms for f in facets],
                           [tokens[f["doc_id"]].capital for f in facets], [tokens[f["doc_id"]].comma for f in facets])
