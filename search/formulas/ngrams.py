@@ -106,11 +106,20 @@ def sorted_unique(values: np.ndarray) -> np.ndarray:
 
 
 def member(values: np.ndarray, sorted_targets: np.ndarray) -> np.ndarray:
-    """np.isin(values, sorted_targets) for sorted unique targets, by binary search (no sort of `values`)."""
-    if len(sorted_targets) == 0:
-        return np.zeros(len(values), dtype=bool)
-    at = np.minimum(np.searchsorted(sorted_targets, values), len(sorted_targets) - 1)
-    return sorted_targets[at] == values
+    """np.isin(values, sorted_targets) for sorted unique targets: a bitmap of the targets' low bits rules most values
+    out, a binary search settles the rest (no sort of `values`, few random reads into `sorted_targets`)."""
+    out = np.zeros(len(values), dtype=bool)
+    if len(sorted_targets) == 0 or len(values) == 0:
+        return out
+    bits = 1 << int(min(24, max(10, np.ceil(np.log2(16 * len(sorted_targets))))))
+    mask = np.uint64(bits - 1)
+    table = np.zeros(bits, dtype=bool)
+    table[(sorted_targets & mask).astype(np.int64)] = True
+    maybe = np.nonzero(table[(values & mask).astype(np.int64)])[0]
+    v = values[maybe]
+    at = np.minimum(np.searchsorted(sorted_targets, v), len(sorted_targets) - 1)
+    out[maybe] = sorted_targets[at] == v
+    return out
 
 
 def shared_phrases(stream: Stream, min_len: int = 3, max_len: int = 20, min_docs: int = 2, tolerant: bool = True,
