@@ -345,7 +345,7 @@ class Index:
         if compute:
             options = options or TalkingPointOptions()
             options.validate()
-            needs_model = topic is not None or not is_fresh(self.store.db, options.to_json())
+            needs_model = not options.lexical_only and (topic is not None or not is_fresh(self.store.db, options.to_json()))
             embedder = self.embedder() if needs_model else None
             found = find_talking_points(self.store, embedder, filters, topic, min_docs, limit, options, progress=on_progress)
         else:

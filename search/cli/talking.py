@@ -36,6 +36,7 @@ def talking_points(
     overlap_guard: Annotated[float, typer.Option("--overlap-guard", help="Share of content words a paraphrase must still share.")] = 0.3,
     members: Annotated[int, typer.Option("--members", help="Member sentences shown per talking point in the terminal view.")] = 5,
     kind: Annotated[str, typer.Option("--kind", help="phrase (formulas: no model needed), sentence (clusters) or all.")] = "all",
+    lexical_only: Annotated[bool, typer.Option("--lexical-only", help="Cluster sentences by shared word 5-grams alone: no model, no paraphrases.")] = False,
     period: Annotated[str, typer.Option("--period", help="History per month, quarter or year.")] = "month",
     csv: CsvOpt = None,
     force: ForceOpt = False,
@@ -57,12 +58,12 @@ def talking_points(
     check_period(period)
     filters = build_filters(since, until, source, speaker, (), include_undated, said_by, role)
     options = TalkingPointOptions(min_words=min_words, lexical_threshold=lexical_threshold, semantic_threshold=semantic_threshold,
-                                  overlap_guard=overlap_guard)
+                                  overlap_guard=overlap_guard, lexical_only=lexical_only)
     options.validate()
     csv = output_path(csv, index, force, "--csv") if csv else None
     from search.cli.progress import progress_bar
 
-    idx = open_index(ctx, index, model)
+    idx = open_index(ctx, index, model)  # the model loads only if sentence clusters need it (not with --lexical-only)
     clusters = []
     if kind != "phrase":
         with progress_bar(quiet=as_json) as bar:
