@@ -223,3 +223,14 @@ def test_a_reused_list_of_names_is_a_formula_though_a_reused_name_is_not(tmp_pat
     name = next(f for f in found if "Aldo Venn Karsk" in f.text)
     assert at["Ostravia, Kestria and Velmar"].rank < name.rank and at["Ostravia, Kestria and Velmar"].score > 3 * name.score  # a name is lowered; the list is not
     store.close()
+
+
+def test_a_phrase_and_the_same_phrase_less_one_inner_word_are_one_item(tmp_path, fake_embedder):
+    bodies = ["The weekly average of harbour arrivals in Emmer rose again.", "Officials said the weekly average of harbour arrivals in Emmer fell.",
+              "Reporters noted the weekly average harbour arrivals in Emmer.", "Nobody doubted the weekly average harbour arrivals in Emmer."]
+    docs = [raw(f"h{i}", f"Bulletin {i} of the week.\n\n{FILLER}\n\n{body}\n\n{FILLER}{FILLER}\n\nEnd of bulletin {i}.", date=f"2019-0{i + 1}-01")
+            for i, body in enumerate(bodies)]
+    store, _ = build(tmp_path / "gap", docs, fake_embedder)
+    items = [f for f in find_formulas(store, limit=50) if "average" in f.text.lower()]
+    assert len(items) == 1 and items[0].documents == ["h0", "h1", "h2", "h3"], [(f.text, f.variants) for f in items]
+    store.close()
