@@ -115,3 +115,9 @@ def test_web_trend_api_and_talking_points_take_said_by(store):
     items = client.get("/api/talking-points", params={"kind": "phrase", "said_by": "China"}).json()["items"]
     calm = next(i for i in items if "emmer strait" in i["text"].lower())
     assert calm["documents"] == ["m1", "w2"]
+    html = client.get("/talking-points", params={"kind": "phrase", "said_by": "China"}).text
+    assert 'name="said_by" value="China"' in html
+    section = html[html.lower().index("emmer strait"):]
+    assert "2 documents" in section[:400]
+    bad = client.get("/talking-points", params={"kind": "phrase", "said_by": "Atlantis"})
+    assert bad.status_code in (400, 422) and "no such actor" in bad.text
