@@ -234,3 +234,29 @@ def test_a_phrase_and_the_same_phrase_less_one_inner_word_are_one_item(tmp_path,
     items = [f for f in find_formulas(store, limit=50) if "average" in f.text.lower()]
     assert len(items) == 1 and items[0].documents == ["h0", "h1", "h2", "h3"], [(f.text, f.variants) for f in items]
     store.close()
+
+
+def test_a_chinese_phrase_does_not_start_inside_a_word_nor_leave_out_one_character(tmp_path, fake_embedder):
+    bodies = ["双方同意构建人类命运共同体，并构建新型伙伴关系。", "我们愿意构建人类命运共同体，构建和平的地区。",
+              "各国应当共建人类命运共同体，共建美好家园。", "中方主张共建人类命运共同体，共建繁荣世界。"]
+    docs = [raw(f"c{i}", f"会议开幕。\n\n今天天气很好，代表团参观了港口和铁路。{body}人民生活改善，人员往来增加。\n\n记者会到此结束。",
+                date=f"2019-0{i + 1}-01", source="外交部") for i, body in enumerate(bodies)]
+    store, _ = build(tmp_path / "zh-edges", docs, fake_embedder)
+    found = find_formulas(store, limit=30)
+    shared = next(f for f in found if "命运共同体" in f.text)
+    assert shared.text == "人类命运共同体" and shared.documents == ["c0", "c1", "c2", "c3"]  # not 建人类命运共同体
+    store.close()
+
+
+def test_a_tolerant_use_leaves_out_a_word_never_one_character_of_a_chinese_word():
+    from search.formulas.corpus_stream import build_corpus
+    from search.formulas.ngrams import Stream, shared_phrases
+    from search.formulas.tokens import tokenize
+
+    texts = ["甲乙外部势力干预丙丁", "戊己外势力干预庚辛"]
+    corpus = build_corpus(["a", "b"], [tokenize(t).norms for t in texts])
+    spell = lambda p, i: "".join(corpus.vocab[t] for t in corpus.stream.ids[p.position[i] : p.position[i] + p.length[i]])  # noqa: E731
+    found = shared_phrases(corpus.stream, min_len=4, max_len=8)
+    assert "外势力干预" not in {spell(found, i) for i in range(len(found.length))}  # 部 is half of 外部
+    loose = shared_phrases(Stream(corpus.stream.ids, corpus.stream.doc), min_len=4, max_len=8)  # as for words
+    assert "外势力干预" in {spell(loose, i) for i in range(len(loose.length))}

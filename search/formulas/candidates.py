@@ -101,14 +101,60 @@ def find_candidates(corpus: Corpus, min_docs: int = 2, limits: Limits = Limits()
     first = np.ones(len(h), dtype=bool)
     first[1:] = h[1:] != h[:-1]
     idf = corpus.idf()
-    out = []
+    out: dict[tuple[int, ...], Candidate] = {}
     for start, size, docs in zip(lo[first].tolist(), n[first].tolist(), df[first].tolist()):
         tokens = tuple(ids[start : start + size].tolist())
-        content_ids = sorted({t for t in tokens if corpus.content[t]})
-        c = Candidate(tokens, int(docs), float(idf[content_ids].sum()), int(docs) / max(1, int(corpus.doc_freq[content_ids].min())), start)
+        if corpus.pair_keys is not None and corpus.cjk[list(tokens)].sum() * 2 >= size:
+            start, end = _word_edges(corpus, start, size, limits.min_cjk)
+            tokens, size = tuple(ids[start:end].tolist()), end - start
+            if int(corpus.content[list(tokens)].sum()) < 3:
+                continue
+            if tokens in out:
+                out[tokens].n_docs = max(out[tokens].n_docs, int(docs))
+                continue
+        c = Candidate(tokens, int(docs), *_specificity(corpus, tokens, int(docs), idf), position=start)
         c.enumeration = enumeration(corpus, start, size)
-        out.append(c)
-    return sorted(out, key=lambda c: (-c.n_docs, -c.specificity, c.tokens))
+        out[tokens] = c
+    return sorted(out.values(), key=lambda c: (-c.n_docs, -c.specificity, c.tokens))
+
+
+def _word_edges(corpus: Corpus, start: int, size: int, min_len: int) -> tuple[int, int]:
+    """[lo, hi) stream positions of the CJK phrase at `start` with edge characters that belong to a word outside it
+    cut off. Chinese has no spaces, so a maximal shared run of characters may begin or end inside a word: 建人类命运共同体
+    (from 构建 and 共建人类命运共同体). An edge character goes when it is a function character (的, 和), or when it is
+    bound more tightly to its neighbour outside the phrase (at this occurrence) than to its neighbour inside: the bond
+    of two characters is how often they stand together over how often the rarer of them occurs."""
+    ids = corpus.stream.ids
+    v = len(corpus.vocab)
+
+    def bond(a: int, b: int) -> float:
+        if not (corpus.cjk[a] and corpus.cjk[b] and corpus.content[a] and corpus.content[b]):
+            return 0.0
+        together = int(corpus.pair_frequencies([a * v + b], occurrences=True)[0])
+        return together / max(1, min(int(corpus.count[a]), int(corpus.count[b])))
+
+    lo, hi = start, start + size
+    while hi - lo > min_len and (not corpus.content[ids[lo]] or (lo > 0 and bond(ids[lo - 1], ids[lo]) > bond(ids[lo], ids[lo + 1]))):
+        lo += 1
+    while hi - lo > min_len and (not corpus.content[ids[hi - 1]]
+                                 or (hi < len(ids) and bond(ids[hi - 1], ids[hi]) > bond(ids[hi - 2], ids[hi - 1]))):
+        hi -= 1
+    return lo, hi
+
+
+def _specificity(corpus: Corpus, tokens: tuple[int, ...], docs: int, idf: np.ndarray) -> tuple[float, float]:
+    """(summed IDF, cohesion) over the phrase's distinct content words; in Chinese over its adjacent pairs of content
+    characters, the unit closest to a word (most Chinese words are two characters): one character per token gives
+    人, 类, 同 the weight of "the", so 人类命运共同体 looked generic. Cohesion: documents with the phrase over
+    documents with its rarest unit."""
+    pairs = sorted(set(corpus.pair_ids(tokens))) if corpus.pair_keys is not None and corpus.cjk[list(tokens)].sum() * 2 >= len(tokens) else []
+    if pairs:
+        df = corpus.pair_frequencies(pairs)
+        df = df[df > 0]
+        if len(df):
+            return float(np.log((1 + corpus.n_docs) / (1 + df)).sum()), docs / max(1, int(df.min()))
+    content_ids = sorted({t for t in tokens if corpus.content[t]})
+    return float(idf[content_ids].sum()), docs / max(1, int(corpus.doc_freq[content_ids].min()))
 
 
 COORDINATORS = frozenset(("and", "or", "\u548c", "\u53ca", "\u4e0e"))  # and, or; 和, 及, 与
@@ -175,10 +221,11 @@ def find_uses(corpus: Corpus, candidates: list[Candidate], tolerant: bool = True
             starts = at[at < n_pos - n]
             starts = starts[hasher.clean(starts, n + 1)]
             for skip in (1, n - 1):
+                kept = starts if corpus.stream.fixed is None else starts[~corpus.stream.fixed[starts + skip]]
                 with np.errstate(over="ignore"):
-                    hv = hasher.window(starts, skip) + hasher.window(starts + skip + 1, n - skip) * hasher.powers[skip]
+                    hv = hasher.window(kept, skip) + hasher.window(kept + skip + 1, n - skip) * hasher.powers[skip]
                 hit = member(hv, targets)
-                for s, value in zip(starts[hit].tolist(), hv[hit].tolist()):
+                for s, value in zip(kept[hit].tolist(), hv[hit].tolist()):
                     table[value].uses.append((s, s + n + 1))
     for c in candidates:
         c.uses.sort()

@@ -37,7 +37,7 @@ from search.formulas.history import series
 from search.formulas.scope import by_passage, within
 from search.formulas.tokens import NUMBER, is_content, tokenize
 
-RANKING = 4  # bump when the ranking changes: stored lists of another ranking are not read
+RANKING = 5  # bump when the ranking changes: stored lists of another ranking are not read
 SHORTLIST = 400
 _QUOTES = re.compile("[\"\u201c\u201d]")  # candidates located in full (at least 20 per item asked for)
 SPECIFICITY_CAP = 10.0

@@ -29,6 +29,7 @@ class Stream:
 
     ids: np.ndarray  # int64
     doc: np.ndarray  # int32: document number of each position (a break between documents belongs to the one before)
+    fixed: np.ndarray | None = None  # bool per position: a token a tolerant use may not leave out (a CJK character: part of a word)
 
 
 @dataclass
@@ -141,7 +142,7 @@ def shared_phrases(stream: Stream, min_len: int = 3, max_len: int = 20, min_docs
         starts = starts[hasher.clean(starts, n)]
         hashes = hasher.window(starts, n)
         docs = doc[starts]
-        gap_h, gap_docs = _tolerant_uses(hasher, doc, alive_prev, n, hashes) if tolerant and n > min_len else (None, None)
+        gap_h, gap_docs = _tolerant_uses(hasher, doc, alive_prev, n, hashes, stream.fixed) if tolerant and n > min_len else (None, None)
         if gap_h is not None and len(gap_h):
             all_h = np.concatenate([hashes, gap_h])
             all_d = np.concatenate([docs, gap_docs])
@@ -179,7 +180,7 @@ def shared_phrases(stream: Stream, min_len: int = 3, max_len: int = 20, min_docs
     return Phrases(np.concatenate(out_h), np.concatenate(out_len), np.concatenate(out_pos), np.concatenate(out_df), np.concatenate(out_max))
 
 
-def _tolerant_uses(hasher: Hasher, doc: np.ndarray, alive_prev: np.ndarray, n: int, exact: np.ndarray):
+def _tolerant_uses(hasher: Hasher, doc: np.ndarray, alive_prev: np.ndarray, n: int, exact: np.ndarray, fixed: np.ndarray | None = None):
     """(hash, document) of windows of n + 1 tokens that equal an exact n-gram once one inner token is left out."""
     n_pos = len(doc)
     if n_pos < n + 1:
@@ -190,6 +191,8 @@ def _tolerant_uses(hasher: Hasher, doc: np.ndarray, alive_prev: np.ndarray, n: i
     tail = np.nonzero(alive_prev[2 : n_pos - n + 2])[0]  # whose last n-1 tokens are shared (start + 2)
     for skip, starts in ((n - 1, base), (1, tail)):  # leave out the token just before the end / just after the start
         starts = starts[hasher.clean(starts, n + 1)]
+        if fixed is not None:
+            starts = starts[~fixed[starts + skip]]
         with np.errstate(over="ignore"):
             head = hasher.window(starts, skip)
             rest = hasher.window(starts + skip + 1, n - skip)
