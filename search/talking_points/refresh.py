@@ -86,8 +86,14 @@ def _recompute(store, embedder, options: TalkingPointOptions, force: bool, progr
 
 def _add_new_sentences(store, embedder, report: RefreshReport, progress) -> None:
     db = store.db
+    from index.passage_queries import roles_of
+
     for batch in tp_store.unsplit_passages(db):
-        questions = _question_spans(db, [pid for pid, _ in batch])
+        roles = roles_of(db.conn, [pid for pid, _ in batch])
+        split = [pid for pid, _ in batch]  # every passage of the batch is marked split, questions too
+        batch = [(pid, text) for pid, text in batch if roles.get(pid) != "question"]  # attribution knows the questions
+        unsure = [pid for pid, _ in batch if roles.get(pid) in (None, "mixed")]  # stored before attribution: ask the turn parser
+        questions = _question_spans(db, unsure) if unsure else {}
         sentences = [s for pid, text in batch for s in passage_sentences(pid, text) if not _inside(questions.get(pid, ()), s)]
         known = tp_store.known_wordings(db, list({s.key for s in sentences}))
         new_texts = {}
@@ -99,11 +105,11 @@ def _add_new_sentences(store, embedder, report: RefreshReport, progress) -> None
         else:
             vectors = embedder.embed([s.text for s in new_texts.values()]) if new_texts else np.zeros((0, embedder.dimension), np.float32)
         with db.transaction():
-            tp_store.add_sentences(db, [pid for pid, _ in batch], sentences, new_texts, vectors)
+            tp_store.add_sentences(db, split, sentences, new_texts, vectors)
         report.sentences_added += len(sentences)
         report.wordings_embedded += len(new_texts)
         if progress:
-            progress("passages", len(batch))
+            progress("passages", len(split))
 
 
 def _embed_lexical_only_wordings(db, embedder, report: RefreshReport, batch: int = 2000) -> None:
@@ -119,7 +125,8 @@ def _embed_lexical_only_wordings(db, embedder, report: RefreshReport, batch: int
 
 def _question_spans(db, passage_ids: list[int]) -> dict[int, list[tuple[int, int]]]:
     """passage id -> spans (in the passage's own characters) of journalists' questions, from the transcript turn parser:
-    a question is not a talking point of the speaker's."""
+    a question is not a talking point of the speaker's. Only for passages attribution has not read (role NULL, or
+    'mixed': stored before attribution, running across turns); an attributed passage's role says it whole."""
     from index.passage_queries import documents_with_text, passage_views
     from search.formulas.prepare import left_out_spans
 
