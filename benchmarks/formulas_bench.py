@@ -30,11 +30,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 def build(store, corpus: str, passages: int, extra: int) -> list:
     """Fill `store` up to `passages` passages (unless it holds them); return the next `extra` documents."""
     from corpus.readers import ReadOptions, read_inputs
+    from index import passage_queries
     from index.ingest import Ingestor
     from tests.fakes import FakeEmbedder
 
     full = store.db.counts()["passages"] >= passages
-    held = {r[0] for r in store.db.conn.execute("SELECT doc_id FROM documents")}
+    held = set(passage_queries.document_ids(store.db.conn))
     ingestor = None if full else Ingestor(store, FakeEmbedder(dimension=8))
     rest = []
     for i, item in enumerate(read_inputs([corpus], ReadOptions())):

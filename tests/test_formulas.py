@@ -260,3 +260,12 @@ def test_a_tolerant_use_leaves_out_a_word_never_one_character_of_a_chinese_word(
     assert "外势力干预" not in {spell(found, i) for i in range(len(found.length))}  # 部 is half of 外部
     loose = shared_phrases(Stream(corpus.stream.ids, corpus.stream.doc), min_len=4, max_len=8)  # as for words
     assert "外势力干预" in {spell(loose, i) for i in range(len(loose.length))}
+
+
+def test_year_only_dates_count_in_the_time_span(tmp_path, fake_embedder):
+    docs = [raw(f"y{i}", f"Session {i} opened.\n\n{FILLER}\n\nWe stand for riparian sovereignty and mutual restraint.\n\n{FILLER}{FILLER}\n\nSession closed.",
+                date=date) for i, date in enumerate(["1946", "1957-05", "1960-03-02"])]
+    store, _ = build(tmp_path / "years", docs, fake_embedder)
+    riparian = next(f for f in find_formulas(store, limit=10) if "riparian" in f.text.lower())
+    assert (riparian.first_seen, riparian.last_seen, riparian.n_documents) == ("1946", "1960-03-02", 3)
+    store.close()

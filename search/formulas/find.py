@@ -26,6 +26,7 @@ from datetime import date as Date
 
 import numpy as np
 
+from corpus.dates import date_range
 from index import passage_queries
 from search.filters import Filters
 from search.formulas import store as fm_store
@@ -164,7 +165,7 @@ def _compute(db, filters, query, min_docs, limit, progress) -> list[Formula]:
     if progress:
         progress("stage", 1)
     dates = [f["date"] for f in facets]
-    ordinals = [Date.fromisoformat(d).toordinal() if d else None for d in dates]
+    ordinals = [Date.fromisoformat(date_range(d)[0]).toordinal() if d else None for d in dates]  # a year or month: its first day
     known = [o for o in ordinals if o is not None]
     corpus_span = (max(known) - min(known)) if known else 0
     asked = documents_using(corpus, [tokens[f["doc_id"]].question_norms for f in facets], prelim)
