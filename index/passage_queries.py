@@ -174,13 +174,25 @@ def document_facets(conn: sqlite3.Connection, filters: DocumentFilter | None = N
 
 
 def documents_matching(conn: sqlite3.Connection, expression: str, filters: DocumentFilter | None = None) -> list[tuple[str, int]]:
-    """(doc id, passages matching) of the documents passing `filters` with a passage matching the FTS5 `expression`."""
-    clause, params = where(filters, "d")
+    """(doc id, passages matching) of the documents with a passage that matches the FTS5 `expression` and passes `filters`
+    (a document said_by China counts when the matching passage is China's, not when China speaks elsewhere in it)."""
+    clause, params = where(filters, "d", "p")  # who speaks (said_by, role, speaker) is asked of the matching passage itself
     rows = conn.execute(
         f"""SELECT p.doc_id, count(*) FROM passages_fts JOIN passages p ON p.passage_id = passages_fts.rowid
             JOIN documents d ON d.doc_id = p.doc_id WHERE passages_fts MATCH ? AND {clause} GROUP BY p.doc_id""",
         [expression, *params]).fetchall()
     return [(r[0], int(r[1])) for r in rows]
+
+
+def passage_spans(conn: sqlite3.Connection, filters: DocumentFilter) -> dict[str, list[tuple[int, int]]]:
+    """doc id -> (char_start, char_end) in its text of each passage passing `filters`, who speaks asked of the passage."""
+    clause, params = where(filters, "d", "p")
+    out: dict[str, list[tuple[int, int]]] = {}
+    for doc_id, start, end in conn.execute(
+            f"SELECT p.doc_id, p.char_start, p.char_end FROM passages p JOIN documents d ON d.doc_id = p.doc_id WHERE {clause} "
+            "ORDER BY p.doc_id, p.char_start", params):
+        out.setdefault(doc_id, []).append((int(start), int(end)))
+    return out
 
 
 # ------------------------------------------------------------------ attribution

@@ -174,7 +174,7 @@ class Index:
                on_problem: Callable | None = None) -> IngestSummary:
         """Read, clean, chunk, embed and store documents; then refresh talking points if the index has them
         (or compute them, with `talking_points`). `paths`: files or folders (or `RawDocument`s).
-        `on_progress(event, n)` gets 'document', 'passages' and 'talking_points' events; `on_problem(problem)`
+        `on_progress(event, n)` gets 'document', 'passages', 'talking_points' and 'formulas' (documents tokenized) events; `on_problem(problem)`
         each input that was skipped, as it happens (all are also in the summary)."""
         from corpus.documents import RawDocument
         from corpus.errors import InputProblem
@@ -210,6 +210,9 @@ class Index:
             report.notices.insert(0, (str(self.path), model_note))
         refreshed = refresh_after_ingest(self.store, embedder, compute=talking_points,
                                          progress=lambda event, n: progress("talking_points", n))
+        from search.formulas.refresh import refresh_after_ingest as refresh_formulas  # the default list, ready for the web page
+
+        refresh_formulas(self.store, lambda event, n: progress("formulas", n) if event == "documents" else None)
         return IngestSummary(str(self.path), report, refreshed, self.store.db.counts())
 
     def _choose_model(self, items):
@@ -345,7 +348,7 @@ class Index:
         if compute:
             options = options or TalkingPointOptions()
             options.validate()
-            needs_model = topic is not None or not is_fresh(self.store.db, options.to_json())
+            needs_model = not options.lexical_only and (topic is not None or not is_fresh(self.store.db, options.to_json()))
             embedder = self.embedder() if needs_model else None
             found = find_talking_points(self.store, embedder, filters, topic, min_docs, limit, options, progress=on_progress)
         else:

@@ -183,3 +183,89 @@ def test_trend_by_speaker_agrees_with_sql(tmp_path, fake_embedder):
     assert [(r["period"], r["matches"], r["documents"]) for r in result.series] == [("2019-Q1", 2, 3)]
     assert rows[0] == 2
     store.close()
+
+
+# ------------------------------------------------------------------ lists of names
+@pytest.mark.parametrize("text, listed", [
+    ("Hong Kong, Xinjiang and Tibet", True),
+    ("waste, fraud, and abuse", True),  # the serial comma
+    ("peace, stability or development", True),
+    ("stable, healthy and sustainable development", True),
+    ("Xinjiang and Tibet", False),  # two items: a pair, not a list
+    ("President Aldo Venn of Ostravia", False),
+    ("Kestria, Velmar", False),  # no "and" before the last item
+    ("the Ostravian Foreign Ministry and Kestria, Velmar", False),  # "and" first, then a comma: not one list
+    ("香港、新疆和西藏", True),
+    ("人类命运共同体", False),
+])
+def test_a_list_of_three_or_more_items_is_told_by_its_commas(text, listed):
+    from search.formulas.candidates import enumeration
+    from search.formulas.corpus_stream import build_corpus
+    from search.formulas.tokens import tokenize
+
+    t = tokenize(text)
+    corpus = build_corpus(["x"], [t.norms], [t.capital], [t.comma])
+    assert enumeration(corpus, 0, len(t.norms)) is listed
+
+
+def test_a_reused_list_of_names_is_a_formula_though_a_reused_name_is_not(tmp_path, fake_embedder):
+    bodies = ["Fisheries quotas were agreed with Ostravia, Kestria and Velmar in the spring.",
+              "The harbour accord binds Ostravia, Kestria and Velmar for a decade.",
+              "Minister Aldo Venn Karsk visited the port of Emmer.",
+              "Trade talks were chaired by Minister Aldo Venn Karsk at last.",
+              "Our shared riparian restraint was praised.", "They praised the shared riparian restraint once more."]
+    docs = [raw(f"n{i}", f"Bulletin {i} of the week.\n\n{FILLER}\n\n{body}\n\n{FILLER}{FILLER}\n\nEnd of bulletin {i}.", date=f"2019-0{i + 1}-01")
+            for i, body in enumerate(bodies)]
+    store, _ = build(tmp_path / "names", docs, fake_embedder)
+    found = find_formulas(store, limit=50)
+    at = {f.text: f for f in found}
+    assert at["Ostravia, Kestria and Velmar"].documents == ["n0", "n1"]
+    name = next(f for f in found if "Aldo Venn Karsk" in f.text)
+    assert at["Ostravia, Kestria and Velmar"].rank < name.rank and at["Ostravia, Kestria and Velmar"].score > 3 * name.score  # a name is lowered; the list is not
+    store.close()
+
+
+def test_a_phrase_and_the_same_phrase_less_one_inner_word_are_one_item(tmp_path, fake_embedder):
+    bodies = ["The weekly average of harbour arrivals in Emmer rose again.", "Officials said the weekly average of harbour arrivals in Emmer fell.",
+              "Reporters noted the weekly average harbour arrivals in Emmer.", "Nobody doubted the weekly average harbour arrivals in Emmer."]
+    docs = [raw(f"h{i}", f"Bulletin {i} of the week.\n\n{FILLER}\n\n{body}\n\n{FILLER}{FILLER}\n\nEnd of bulletin {i}.", date=f"2019-0{i + 1}-01")
+            for i, body in enumerate(bodies)]
+    store, _ = build(tmp_path / "gap", docs, fake_embedder)
+    items = [f for f in find_formulas(store, limit=50) if "average" in f.text.lower()]
+    assert len(items) == 1 and items[0].documents == ["h0", "h1", "h2", "h3"], [(f.text, f.variants) for f in items]
+    store.close()
+
+
+def test_a_chinese_phrase_does_not_start_inside_a_word_nor_leave_out_one_character(tmp_path, fake_embedder):
+    bodies = ["双方同意构建人类命运共同体，并构建新型伙伴关系。", "我们愿意构建人类命运共同体，构建和平的地区。",
+              "各国应当共建人类命运共同体，共建美好家园。", "中方主张共建人类命运共同体，共建繁荣世界。"]
+    docs = [raw(f"c{i}", f"会议开幕。\n\n今天天气很好，代表团参观了港口和铁路。{body}人民生活改善，人员往来增加。\n\n记者会到此结束。",
+                date=f"2019-0{i + 1}-01", source="外交部") for i, body in enumerate(bodies)]
+    store, _ = build(tmp_path / "zh-edges", docs, fake_embedder)
+    found = find_formulas(store, limit=30)
+    shared = next(f for f in found if "命运共同体" in f.text)
+    assert shared.text == "人类命运共同体" and shared.documents == ["c0", "c1", "c2", "c3"]  # not 建人类命运共同体
+    store.close()
+
+
+def test_a_tolerant_use_leaves_out_a_word_never_one_character_of_a_chinese_word():
+    from search.formulas.corpus_stream import build_corpus
+    from search.formulas.ngrams import Stream, shared_phrases
+    from search.formulas.tokens import tokenize
+
+    texts = ["甲乙外部势力干预丙丁", "戊己外势力干预庚辛"]
+    corpus = build_corpus(["a", "b"], [tokenize(t).norms for t in texts])
+    spell = lambda p, i: "".join(corpus.vocab[t] for t in corpus.stream.ids[p.position[i] : p.position[i] + p.length[i]])  # noqa: E731
+    found = shared_phrases(corpus.stream, min_len=4, max_len=8)
+    assert "外势力干预" not in {spell(found, i) for i in range(len(found.length))}  # 部 is half of 外部
+    loose = shared_phrases(Stream(corpus.stream.ids, corpus.stream.doc), min_len=4, max_len=8)  # as for words
+    assert "外势力干预" in {spell(loose, i) for i in range(len(loose.length))}
+
+
+def test_year_only_dates_count_in_the_time_span(tmp_path, fake_embedder):
+    docs = [raw(f"y{i}", f"Session {i} opened.\n\n{FILLER}\n\nWe stand for riparian sovereignty and mutual restraint.\n\n{FILLER}{FILLER}\n\nSession closed.",
+                date=date) for i, date in enumerate(["1946", "1957-05", "1960-03-02"])]
+    store, _ = build(tmp_path / "years", docs, fake_embedder)
+    riparian = next(f for f in find_formulas(store, limit=10) if "riparian" in f.text.lower())
+    assert (riparian.first_seen, riparian.last_seen, riparian.n_documents) == ("1946", "1960-03-02", 3)
+    store.close()

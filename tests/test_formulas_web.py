@@ -48,3 +48,31 @@ def test_search_page_charts_the_query_over_time(client):
     bars = re.findall(r"<rect [^>]*><title>([^<]*)</title></rect>", figure)
     assert bars == ["2019: 1 use", "2020: 1 use", "2021: 0 uses", "2022: 0 uses", "2023: 1 use"]
     assert '<figure class="trend">' not in client.get("/", params={"q": "zeppelin", "mode": "lexical"}).text
+
+
+def test_ingest_leaves_the_default_list_ready_so_the_page_counts_nothing(tmp_path, fake_embedder, monkeypatch):
+    import search.formulas.find as find
+
+    docs = [raw(f"r{y}", f"Weather report for the valley in {y}.\n\nThe minister said {SHARED[:-1].lower()}, she added.\n\nTrains ran on time.",
+                date=f"{y}-05-01", source="Ostravian MFA") for y in (2019, 2020)]
+    idx = Index.open(tmp_path / "idx", create=True, embedder=fake_embedder)
+    events = []
+    idx.ingest(docs, on_progress=lambda event, n: events.append((event, n)))
+    assert ("formulas", 2) in events  # both documents tokenized during the ingest, with the progress bar
+    assert idx.store.db.conn.execute("SELECT count(*) FROM fm_results").fetchone()[0] == 1
+
+    def counting(*args, **kwargs):
+        raise AssertionError("the page counted phrases inside the request")
+
+    monkeypatch.setattr(find, "_compute", counting)
+    with TestClient(create_app(idx, allowed_hosts=["testserver"])) as c:
+        html = c.get("/talking-points", params={"kind": "phrase"}).text
+        assert "lasting harmony" in html.lower()
+        assert any("lasting harmony" in i["text"].lower() for i in c.get("/api/talking-points", params={"kind": "phrase"}).json()["items"])
+    monkeypatch.undo()
+    idx.ingest([raw("r2021", f"In 2021 the minister said {SHARED[:-1].lower()} again.", date="2021-05-01")])  # counted again, stored
+    with TestClient(create_app(idx, allowed_hosts=["testserver"])) as c:
+        monkeypatch.setattr(find, "_compute", counting)
+        phrase = next(i for i in c.get("/api/talking-points", params={"kind": "phrase"}).json()["items"] if "lasting harmony" in i["text"].lower())
+        assert phrase["documents"] == ["r2019", "r2020", "r2021"]
+    idx.close()

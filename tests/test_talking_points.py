@@ -181,3 +181,20 @@ def test_sentences_drop_quotes_and_turn_labels():
     assert [g[0] for g in got] == ["Will the two ministers discuss the river treaty next week?",
                                    "The two ministers will review every clause of the river treaty."]
     assert all(a == b for a, b in got)  # spans point at the same text in the passage
+
+
+def test_lexical_only_clusters_need_no_model_and_a_later_run_adds_the_vectors(runtime, index):
+    from search.cli.app import Runtime
+
+    def no_model(source):
+        raise AssertionError("a lexical-only run must not load a model")
+
+    result = CliRunner().invoke(app, ["talking-points", "--index", str(index), "--json", "--kind", "sentence", "--lexical-only"],
+                                obj=Runtime(load_embedder=no_model))
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.output)["talking_points"]
+    assert [member_set(c) for c in found] == [[("kes-2019-09", EMBEDDED), ("vel-2019-03", VERBATIM)]]  # no paraphrase without vectors
+    assert found[0]["representative"] in (VERBATIM, EMBEDDED)
+    assert sorted(m["similarity"] for m in found[0]["members"]) == [1.0, 1.0]  # containment with the centre: the formula is whole in both
+    both = points(runtime, index)  # with the model: the stored wordings get their vectors, the paraphrase joins
+    assert len(both) == 2

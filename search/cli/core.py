@@ -66,7 +66,7 @@ def ingest(
 
         def on_progress(event: str, n: int) -> None:
             if event not in tasks:
-                tasks[event] = progress.add_task("passages split into sentences (talking points)", total=None)
+                tasks[event] = progress.add_task("documents tokenized (formulas)" if event == "formulas" else "passages split into sentences (talking points)", total=None)
             progress.advance(tasks[event], n)
 
         summary = idx.ingest(paths, field_map=field_map, max_doc_mb=max_doc_mb, talking_points=talking_points, engine=engine,

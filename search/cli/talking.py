@@ -36,6 +36,7 @@ def talking_points(
     overlap_guard: Annotated[float, typer.Option("--overlap-guard", help="Share of content words a paraphrase must still share.")] = 0.3,
     members: Annotated[int, typer.Option("--members", help="Member sentences shown per talking point in the terminal view.")] = 5,
     kind: Annotated[str, typer.Option("--kind", help="phrase (formulas: no model needed), sentence (clusters) or all.")] = "all",
+    lexical_only: Annotated[bool, typer.Option("--lexical-only", help="Cluster sentences by shared word 5-grams alone: no model, no paraphrases.")] = False,
     period: Annotated[str, typer.Option("--period", help="History per month, quarter or year.")] = "month",
     cross_lingual: Annotated[Optional[bool], typer.Option("--cross-lingual/--no-cross-lingual", help="Show a formula and its translation (Chinese/English) as one item. Default: on when the index's model is multilingual.")] = None,
     csv: CsvOpt = None,
@@ -58,12 +59,12 @@ def talking_points(
     check_period(period)
     filters = build_filters(since, until, source, speaker, (), include_undated, said_by, role)
     options = TalkingPointOptions(min_words=min_words, lexical_threshold=lexical_threshold, semantic_threshold=semantic_threshold,
-                                  overlap_guard=overlap_guard)
+                                  overlap_guard=overlap_guard, lexical_only=lexical_only)
     options.validate()
     csv = output_path(csv, index, force, "--csv") if csv else None
     from search.cli.progress import progress_bar
 
-    idx = open_index(ctx, index, model)
+    idx = open_index(ctx, index, model)  # the model loads only if sentence clusters need it (not with --lexical-only)
     clusters = []
     if kind != "phrase":
         with progress_bar(quiet=as_json) as bar:
@@ -95,7 +96,7 @@ def talking_points(
 
 
 @app.command(epilog='Examples:  dipsearch trend "community with a shared future"   ·   '
-             'dipsearch trend "Taiwan independence" --speaker Hua --period quarter --json')
+             'dipsearch trend "Taiwan independence" --said-by China --period quarter --json')
 @edge
 def trend(
     ctx: typer.Context,
@@ -109,13 +110,18 @@ def trend(
     source: SourceOpt = [],
     speaker: SpeakerOpt = [],
     lang: LangOpt = [],
+    said_by: SaidByOpt = [],
+    role: RoleOpt = [],
     as_json: JsonOpt = False,
 ):
-    """How often QUERY is used per period: matching documents, the period's statement volume, and the share."""
+    """How often QUERY is used per period: matching documents, the period's statement volume, and the share.
+
+    With --said-by, --role or --speaker a document counts when a matching passage is said by them; the volume is
+    then the documents in which they speak."""
     from search.formulas.history import sparkline
     from search.requests import build_filters
 
-    filters = build_filters(since, until, source, speaker, lang, include_undated)
+    filters = build_filters(since, until, source, speaker, lang, include_undated, said_by, role)
     result = open_index(ctx, index, None).trend(query, filters=filters, period=period, match=match)
     if as_json:
         print_json(result.as_dict())

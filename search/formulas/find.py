@@ -26,6 +26,7 @@ from datetime import date as Date
 
 import numpy as np
 
+from corpus.dates import date_range
 from index import passage_queries
 from search.filters import Filters
 from search.formulas import store as fm_store
@@ -34,13 +35,15 @@ from search.formulas.candidates import Candidate, documents_using, find_candidat
 from search.formulas.corpus_stream import Corpus, build_corpus
 from search.formulas.errors import EmptyIndex, FormulasError
 from search.formulas.history import series
+from search.formulas.scope import by_passage, within
 from search.formulas.tokens import NUMBER, is_content, tokenize
 
-RANKING = 3  # bump when the ranking changes: stored lists of another ranking are not read
+RANKING = 5  # bump when the ranking changes: stored lists of another ranking are not read
 SHORTLIST = 400
 _QUOTES = re.compile("[\"\u201c\u201d]")  # candidates located in full (at least 20 per item asked for)
 SPECIFICITY_CAP = 10.0
 NAME_WEIGHT = 0.8  # how much a phrase of names' words is lowered (by its words' usual case, then by its own uses' case)
+SAME_PLACES = 0.5  # a phrase whose uses mostly overlap a better one's is folded into it
 SPREAD_POWER = 1.0  # tried 1.5 on MFA: generic idioms and titles with many documents rose (23 of 30 real, against 26)
 
 
@@ -137,9 +140,12 @@ def _compute(db, filters, query, min_docs, limit, progress) -> list[Formula]:
     if len(facets) < min_docs:
         return []
     tokens = fm_store.load_tokens(db, [f["doc_id"] for f in facets])
+    if by_passage(filters):  # only what the passages passing the filters say
+        spans = passage_queries.passage_spans(db.conn, filters)
+        tokens = {d: within(t, spans.get(d, [])) for d, t in tokens.items()}
     facets = [f for f in facets if f["doc_id"] in tokens]
     corpus = build_corpus([f["doc_id"] for f in facets], [tokens[f["doc_id"]].norms for f in facets],
-                          [tokens[f["doc_id"]].capital for f in facets])
+                          [tokens[f["doc_id"]].capital for f in facets], [tokens[f["doc_id"]].comma for f in facets])
     if progress:
         progress("stage", 1)
     candidates = find_candidates(corpus, min_docs)
@@ -152,13 +158,14 @@ def _compute(db, filters, query, min_docs, limit, progress) -> list[Formula]:
         run = tuple(vocab_id.get(n, -1) for n in tokenize(query).norms if n in wanted)
         cjk = any(corpus.cjk[t] for t in run if t >= 0)  # Chinese words are runs of characters: keep them in order
         candidates = [c for c in candidates if (_contains(c.tokens, run) if cjk else need <= set(c.tokens))]
-    prelim = sorted(candidates, key=lambda c: (-_prelim(corpus, c), c.tokens))[: max(SHORTLIST, 20 * limit)]
-    prelim = [c for c in prelim if _prelim(corpus, c) > 0]
+    first_score = {c.tokens: _prelim(corpus, c) for c in candidates}
+    prelim = sorted(candidates, key=lambda c: (-first_score[c.tokens], c.tokens))[: max(SHORTLIST, 20 * limit)]
+    prelim = [c for c in prelim if first_score[c.tokens] > 0]
     find_uses(corpus, prelim)
     if progress:
         progress("stage", 1)
     dates = [f["date"] for f in facets]
-    ordinals = [Date.fromisoformat(d).toordinal() if d else None for d in dates]
+    ordinals = [Date.fromisoformat(date_range(d)[0]).toordinal() if d else None for d in dates]  # a year or month: its first day
     known = [o for o in ordinals if o is not None]
     corpus_span = (max(known) - min(known)) if known else 0
     asked = documents_using(corpus, [tokens[f["doc_id"]].question_norms for f in facets], prelim)
@@ -171,13 +178,14 @@ def _compute(db, filters, query, min_docs, limit, progress) -> list[Formula]:
         span = (max(days) - min(days)) / corpus_span if corpus_span and days else 0.0
         n_sources = max(1, len({facets[d]["source"] for d in set(docs)} - {None}))  # a document without a source adds none
         speakers_own = len(set(docs)) / (len(set(docs)) + in_questions)  # 1 when journalists never use it
-        named = _capitalised_share(corpus, c, docs, facets, tokens)
-        score = (1 - NAME_WEIGHT * named * named) * _prelim(corpus, c) * (0.6 + 0.4 * span) * (1 + 0.25 * (min(n_sources, 5) - 1)) * speakers_own
+        named = 0.0 if c.enumeration else _capitalised_share(corpus, c, docs, facets, tokens)
+        score = (1 - NAME_WEIGHT * named * named) * first_score[c.tokens] * (0.6 + 0.4 * span) * (1 + 0.25 * (min(n_sources, 5) - 1)) * speakers_own
         scored.append((score, c, docs, n_sources))
     scored.sort(key=lambda s: (-s[0], s[1].tokens))
     kept: list[tuple[float, Candidate, list[int], int, list[tuple[int, ...]]]] = []
     for score, c, docs, n_sources in scored:
-        home = next((k for k in kept if _contains(k[1].tokens, c.tokens) or _contains(c.tokens, k[1].tokens)), None)
+        home = next((k for k in kept if _contains(k[1].tokens, c.tokens) or _contains(c.tokens, k[1].tokens)
+                     or _covered_share(c.uses, k[1].uses) >= SAME_PLACES), None)
         if home is not None:
             home[4].append(c.tokens)
             continue
@@ -201,7 +209,7 @@ def _prelim(corpus: Corpus, c: Candidate) -> float:
     if any(corpus.vocab[t] == NUMBER for t in c.tokens):
         return 0.0  # a figure inside: a report of numbers (case counts, dates), not a formula
     content = [t for t in c.tokens if corpus.content[t]]
-    named = sum(1 for t in content if corpus.name_share[t] > 0.5) / max(1, len(content))
+    named = 0.0 if c.enumeration else sum(1 for t in content if corpus.name_share[t] > 0.5) / max(1, len(content))
     name_factor = 1 - NAME_WEIGHT * named * named
     return math.log2(max(2, c.n_docs)) ** SPREAD_POWER * (1 + min(c.specificity, SPECIFICITY_CAP)) * (0.5 + min(1.0, c.cohesion)) * name_factor
 
@@ -229,6 +237,20 @@ def _docs_of(corpus: Corpus, c: Candidate) -> list[int]:
 def _contains(big: tuple[int, ...], small: tuple[int, ...]) -> bool:
     n, m = len(big), len(small)
     return m <= n and any(big[i : i + m] == small for i in range(n - m + 1))
+
+
+def _covered_share(uses: list[tuple[int, int]], other: list[tuple[int, int]]) -> float:
+    """Share of `uses` (stream spans) that overlap a use of `other`. Two wordings standing mostly in the same places
+    are one formula found twice ("average of hospital admissions" with its tolerant uses, and "seven-day average
+    of hospital admissions"): the second is folded into the first."""
+    if not uses or not other:
+        return 0.0
+    starts = np.fromiter((s for s, _ in other), dtype=np.int64, count=len(other))
+    reach = np.maximum.accumulate(np.fromiter((e for _, e in other), dtype=np.int64, count=len(other)))
+    mine = np.asarray(uses, dtype=np.int64)
+    before = np.searchsorted(starts, mine[:, 1], side="left") - 1  # the last use of `other` starting before this one ends
+    hit = (before >= 0) & (reach[np.maximum(before, 0)] > mine[:, 0])
+    return float(hit.mean())
 
 
 def _formulas(db, corpus: Corpus, facets, tokens, kept) -> list[Formula]:

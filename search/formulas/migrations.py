@@ -30,6 +30,11 @@ MIGRATIONS: list[Migration] = [(
         formulas TEXT NOT NULL
     );
     """,
+), (
+    # Where commas stand (a packed bit per token: a comma follows it), so a list of names, "Hong Kong, Xinjiang and
+    # Tibet", is told from a name. Rows written before have none and are tokenized again (store.VERSION).
+    "formulas:0002_commas",
+    "ALTER TABLE fm_documents ADD COLUMN comma BLOB NOT NULL DEFAULT x'';",
 )]
 
 

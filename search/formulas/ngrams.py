@@ -29,6 +29,7 @@ class Stream:
 
     ids: np.ndarray  # int64
     doc: np.ndarray  # int32: document number of each position (a break between documents belongs to the one before)
+    fixed: np.ndarray | None = None  # bool per position: a token a tolerant use may not leave out (a CJK character: part of a word)
 
 
 @dataclass
@@ -95,12 +96,39 @@ def _doc_counts(hashes: np.ndarray, docs: np.ndarray) -> np.ndarray:
     return out
 
 
+def sorted_unique(values: np.ndarray) -> np.ndarray:
+    """np.unique by sorting (numpy's hash-based unique is several times slower on millions of 64-bit hashes)."""
+    s = np.sort(values)
+    if len(s) < 2:
+        return s
+    keep = np.ones(len(s), dtype=bool)
+    keep[1:] = s[1:] != s[:-1]
+    return s[keep]
+
+
+def member(values: np.ndarray, sorted_targets: np.ndarray) -> np.ndarray:
+    """np.isin(values, sorted_targets) for sorted unique targets: a bitmap of the targets' low bits rules most values
+    out, a binary search settles the rest (no sort of `values`, few random reads into `sorted_targets`)."""
+    out = np.zeros(len(values), dtype=bool)
+    if len(sorted_targets) == 0 or len(values) == 0:
+        return out
+    bits = 1 << int(min(24, max(10, np.ceil(np.log2(16 * len(sorted_targets))))))
+    mask = np.uint64(bits - 1)
+    table = np.zeros(bits, dtype=bool)
+    table[(sorted_targets & mask).astype(np.int64)] = True
+    maybe = np.nonzero(table[(values & mask).astype(np.int64)])[0]
+    v = values[maybe]
+    at = np.minimum(np.searchsorted(sorted_targets, v), len(sorted_targets) - 1)
+    out[maybe] = sorted_targets[at] == v
+    return out
+
+
 def shared_phrases(stream: Stream, min_len: int = 3, max_len: int = 20, min_docs: int = 2, tolerant: bool = True,
-                   progress=None) -> Phrases:
+                   progress=None, hasher: "Hasher | None" = None) -> Phrases:
     """Every phrase of min_len..max_len tokens (no break inside) used in >= `min_docs` documents."""
     ids, doc = stream.ids, stream.doc
     n_pos = len(ids)
-    hasher = Hasher(ids)
+    hasher = hasher or Hasher(ids)
     out_h, out_len, out_pos, out_df, out_max = [], [], [], [], []
     alive_prev = None  # bool per position: the (n-1)-gram starting there is shared
     prev = None  # (hashes by position for level n-1 alive positions, df) for maximality
@@ -108,14 +136,13 @@ def shared_phrases(stream: Stream, min_len: int = 3, max_len: int = 20, min_docs
         if n == min_len:
             starts = np.arange(max(0, n_pos - n + 1), dtype=np.int64)
         else:
-            cand = np.nonzero(alive_prev[: n_pos - n + 1])[0] if n_pos - n + 1 > 0 else np.zeros(0, np.int64)
-            starts = cand  # the first n-1 tokens are shared ...
-            tail = np.nonzero(alive_prev[1 : n_pos - n + 2])[0]  # ... or the last n-1 (a tolerant use may share only one half)
-            starts = np.union1d(starts, tail) if tolerant else cand[alive_prev[cand + 1]]
+            width = max(0, n_pos - n + 1)
+            head, tail = alive_prev[:width], alive_prev[1 : width + 1]  # the first n-1 tokens are shared, or the last n-1
+            starts = np.nonzero((head | tail) if tolerant else (head & tail))[0]  # (a tolerant use may share only one half)
         starts = starts[hasher.clean(starts, n)]
         hashes = hasher.window(starts, n)
         docs = doc[starts]
-        gap_h, gap_docs = _tolerant_uses(hasher, doc, alive_prev, n, hashes) if tolerant and n > min_len else (None, None)
+        gap_h, gap_docs = _tolerant_uses(hasher, doc, alive_prev, n, hashes, stream.fixed) if tolerant and n > min_len else (None, None)
         if gap_h is not None and len(gap_h):
             all_h = np.concatenate([hashes, gap_h])
             all_d = np.concatenate([docs, gap_docs])
@@ -153,22 +180,24 @@ def shared_phrases(stream: Stream, min_len: int = 3, max_len: int = 20, min_docs
     return Phrases(np.concatenate(out_h), np.concatenate(out_len), np.concatenate(out_pos), np.concatenate(out_df), np.concatenate(out_max))
 
 
-def _tolerant_uses(hasher: Hasher, doc: np.ndarray, alive_prev: np.ndarray, n: int, exact: np.ndarray):
+def _tolerant_uses(hasher: Hasher, doc: np.ndarray, alive_prev: np.ndarray, n: int, exact: np.ndarray, fixed: np.ndarray | None = None):
     """(hash, document) of windows of n + 1 tokens that equal an exact n-gram once one inner token is left out."""
     n_pos = len(doc)
     if n_pos < n + 1:
         return None, None
-    targets = np.unique(exact)
+    targets = sorted_unique(exact)
     parts_h, parts_d = [], []
     base = np.nonzero(alive_prev[: n_pos - n])[0]  # windows whose first n-1 tokens are shared ... or
     tail = np.nonzero(alive_prev[2 : n_pos - n + 2])[0]  # whose last n-1 tokens are shared (start + 2)
     for skip, starts in ((n - 1, base), (1, tail)):  # leave out the token just before the end / just after the start
         starts = starts[hasher.clean(starts, n + 1)]
+        if fixed is not None:
+            starts = starts[~fixed[starts + skip]]
         with np.errstate(over="ignore"):
             head = hasher.window(starts, skip)
             rest = hasher.window(starts + skip + 1, n - skip)
             h = head + rest * hasher.powers[skip]
-        hit = np.isin(h, targets)
+        hit = member(h, targets)
         parts_h.append(h[hit])
         parts_d.append(doc[starts[hit]])
     return np.concatenate(parts_h), np.concatenate(parts_d)

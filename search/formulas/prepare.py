@@ -18,6 +18,7 @@ class DocumentTokens:
     ends: list[int]
     capital: list[bool]
     question_norms: list[str] = ()  # the journalists' questions' tokens, BREAK between questions (not part of the stream)
+    comma: list[bool] = ()  # a comma follows the token (tokens.commas)
 
 
 def left_out_spans(text: str, speaker: str | None = None) -> list[tuple[int, int]]:
@@ -31,8 +32,8 @@ def document_tokens(text: str, speaker: str | None = None) -> DocumentTokens:
     spans = left_out_spans(text, speaker)
     if not spans:
         t = tokenize(text)
-        return DocumentTokens(t.norms, t.starts, t.ends, t.capital, [])
-    norms, starts, ends, capital = [], [], [], []
+        return DocumentTokens(t.norms, t.starts, t.ends, t.capital, [], t.comma)
+    norms, starts, ends, capital, comma = [], [], [], [], []
     cursor = 0
     for lo, hi in spans + [(len(text), len(text))]:
         if lo > cursor:
@@ -41,13 +42,15 @@ def document_tokens(text: str, speaker: str | None = None) -> DocumentTokens:
             starts += [s + cursor for s in t.starts]
             ends += [e + cursor for e in t.ends]
             capital += t.capital
+            comma += t.comma
         if norms and norms[-1] != BREAK:
             norms.append(BREAK)
             starts.append(lo)
             ends.append(lo)
             capital.append(False)
+            comma.append(False)
         cursor = max(cursor, hi)
     asked: list[str] = []
     for lo, hi in spans:
         asked += tokenize(text[lo:hi]).norms + [BREAK]
-    return DocumentTokens(norms, starts, ends, capital, asked)
+    return DocumentTokens(norms, starts, ends, capital, asked, comma)

@@ -10,7 +10,7 @@ from index.batches import in_batches
 from search.formulas.migrations import ensure_schema
 from search.formulas.prepare import DocumentTokens, document_tokens
 
-VERSION = 3  # of the tokenizer; rows of another version are computed again
+VERSION = 4  # of the tokenizer; rows of another version are computed again
 SEP = "\x1f"
 
 
@@ -29,9 +29,10 @@ def refresh_tokens(db, progress: Callable[[str, int], None] | None = None, batch
         for row in rows:
             t = document_tokens(row["text"], row["speaker"])
             values.append((row["doc_id"], row["text_hash"], VERSION, SEP.join(t.norms), np.asarray(t.starts, np.int32).tobytes(),
-                           np.asarray(t.ends, np.int32).tobytes(), np.packbits(np.asarray(t.capital, bool)).tobytes(), SEP.join(t.question_norms)))
+                           np.asarray(t.ends, np.int32).tobytes(), np.packbits(np.asarray(t.capital, bool)).tobytes(), SEP.join(t.question_norms),
+                           np.packbits(np.asarray(t.comma, bool)).tobytes()))
         with db.transaction():
-            conn.executemany("INSERT OR REPLACE INTO fm_documents(doc_id, text_hash, version, norms, starts, ends, capital, question_norms) VALUES (?,?,?,?,?,?,?,?)", values)
+            conn.executemany("INSERT OR REPLACE INTO fm_documents(doc_id, text_hash, version, norms, starts, ends, capital, question_norms, comma) VALUES (?,?,?,?,?,?,?,?,?)", values)
         if progress:
             progress("documents", len(rows))
     return len(todo)
@@ -41,12 +42,12 @@ def load_tokens(db, doc_ids: Sequence[str]) -> dict[str, DocumentTokens]:
     """doc id -> its stored tokens."""
     out: dict[str, DocumentTokens] = {}
     for chunk, marks in in_batches(list(doc_ids)):
-        for doc_id, norms, starts, ends, capital, asked in db.conn.execute(
-                f"SELECT doc_id, norms, starts, ends, capital, question_norms FROM fm_documents WHERE doc_id IN ({marks})", chunk):
+        for doc_id, norms, starts, ends, capital, asked, comma in db.conn.execute(
+                f"SELECT doc_id, norms, starts, ends, capital, question_norms, comma FROM fm_documents WHERE doc_id IN ({marks})", chunk):
             n = np.frombuffer(starts, np.int32)
+            bits = lambda blob: np.unpackbits(np.frombuffer(blob, np.uint8))[: len(n)].astype(bool).tolist()  # noqa: E731
             out[doc_id] = DocumentTokens(norms.split(SEP) if norms else [], n.tolist(), np.frombuffer(ends, np.int32).tolist(),
-                                         np.unpackbits(np.frombuffer(capital, np.uint8))[: len(n)].astype(bool).tolist(),
-                                         asked.split(SEP) if asked else [])
+                                         bits(capital), asked.split(SEP) if asked else [], bits(comma) if comma else [False] * len(n))
     return out
 
 

@@ -8,6 +8,7 @@ phrase may not run on: sentence ends, paragraph breaks and the left-out spans (j
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ from corpus.cjk import CJK_CLASS
 from search.terms import STOPWORDS, stem
 
 BREAK = ""  # the norm of a boundary token
+_COMMA_RE = re.compile("[,\uff0c\u3001]")
 NUMBER = "#"
 # A word, a CJK character, or a stop (sentence end / Chinese full stop, semicolon, colon, paragraph break).
 _TOKEN = re.compile(rf"(?P<cjk>[{CJK_CLASS}])|(?P<abbr>(?:[A-Za-z]\.){{2,}})|(?P<word>[^\W{CJK_CLASS}_]+(?:['\u2019]s\b)?)"
@@ -30,9 +32,12 @@ class Tokens:
     starts: list[int]  # character span of each token in the text
     ends: list[int]
     capital: list[bool]  # written with a capital letter, not at a sentence start (a name's word, mostly)
+    comma: list[bool] = ()  # a comma (, \uff0c \u3001) stands between this token and the next: the joints of a list
 
 
+@functools.lru_cache(maxsize=200_000)
 def normalise_word(word: str) -> str:
+    """A word's norm (the same word always gets the same norm, so norms are cached: a corpus repeats its words)."""
     w = word.lower().replace("\u2019", "'")
     if w.endswith("'s"):
         w = w[:-2]  # China's = China
@@ -47,23 +52,41 @@ def normalise_word(word: str) -> str:
 def tokenize(text: str) -> Tokens:
     """The tokens of `text` with their character spans."""
     norms, starts, ends, capital = [], [], [], []
+    add_norm, add_start, add_end, add_capital = norms.append, starts.append, ends.append, capital.append
+    last = BREAK  # the norm before this token
     for m in _TOKEN.finditer(text):
-        kind = m.lastgroup
-        capital.append(kind != "cjk" and m.group()[:1].isupper() and bool(norms) and norms[-1] != BREAK)
-        if kind == "cjk":
-            norms.append(m.group())
+        kind, word = m.lastgroup, m.group()
+        if kind == "word":
+            norm = normalise_word(word)
+        elif kind == "cjk":
+            norm = word
         elif kind == "abbr":  # U.S. = US
-            norms.append(m.group().replace(".", "").lower())
-        elif kind == "word":
-            norms.append(normalise_word(m.group()))
+            norm = word.replace(".", "").lower()
+        elif last == BREAK or (word == "." and last in _NO_BREAK_AFTER):
+            continue
         else:
-            if not norms or norms[-1] == BREAK or (m.group() == "." and norms[-1] in _NO_BREAK_AFTER):
-                capital.pop()
-                continue
-            norms.append(BREAK)
-        starts.append(m.start())
-        ends.append(m.end())
-    return Tokens(norms, starts, ends, capital)
+            norm = BREAK
+        add_capital(kind != "cjk" and norm != BREAK and last != BREAK and word[:1].isupper())
+        add_norm(norm)
+        start, end = m.span()
+        add_start(start)
+        add_end(end)
+        last = norm
+    return Tokens(norms, starts, ends, capital, commas(text, starts, ends))
+
+
+def commas(text: str, starts: list[int], ends: list[int]) -> list[bool]:
+    """For each token, whether a comma stands between it and the next token (or, for the last, just after it)."""
+    out = [False] * len(starts)
+    if not starts:
+        return out
+    import bisect
+
+    for m in _COMMA_RE.finditer(text):
+        i = bisect.bisect_right(starts, m.start()) - 1  # the token before the comma
+        if i >= 0 and ends[i] <= m.start() and (i + 1 == len(starts) or m.start() < starts[i + 1]):
+            out[i] = True
+    return out
 
 
 def is_content(norm: str) -> bool:

@@ -5,6 +5,10 @@ characters as a phrase of characters), `all` needs every word (stopwords aside, 
 once per period however many of its passages match. `share` is matching documents over all documents of
 the period that pass the filters (the statement volume), so a busy month does not look like a rise.
 Undated documents fall in no period; they are counted in `undated`.
+
+Who speaks (`said_by`, `roles`, `speakers`) is asked of the matching passage: with said_by China a document counts
+when a passage said by China matches, not when China speaks elsewhere in a document holding the words. The volume
+is then the documents in which China speaks (a passage of theirs passes the filters).
 """
 from __future__ import annotations
 

@@ -31,14 +31,17 @@ def find_edges(texts: list[str], vectors: np.ndarray, single_doc: np.ndarray, op
     n = len(texts)
     hashes, owners, n_shingles = shingle_sets(texts, options.shingle)
     la, lb, shared = shared_pairs(hashes, owners, n, options.min_shared)
-    sa, sb, _ = neighbour_pairs(vectors, options.neighbours, options.semantic_threshold)
+    if vectors.shape[1]:
+        sa, sb, _ = neighbour_pairs(vectors, options.neighbours, options.semantic_threshold)
+    else:  # lexical only (no vectors): no paraphrase edges
+        sa = sb = np.zeros(0, np.int64)
     keys_l = la * n + lb
     keys = np.union1d(keys_l, sa * n + sb)
     a, b = keys // n, keys % n
     shared_all = np.zeros(len(keys), dtype=np.int64)
     shared_all[np.searchsorted(keys, keys_l)] = shared
     containment = shared_all / np.maximum(1, np.minimum(n_shingles[a], n_shingles[b]))
-    cos = cosines(vectors, a, b)
+    cos = cosines(vectors, a, b) if vectors.shape[1] else np.zeros(len(a), np.float32)
     lexical = (containment >= options.lexical_threshold) & (shared_all >= options.min_shared)
     semantic = cos >= options.semantic_threshold
     maybe = semantic & ~lexical

@@ -16,6 +16,7 @@ class TalkingPointOptions:
     semantic_threshold: float = 0.8  # cosine of sentence embeddings for a paraphrase edge
     overlap_guard: float = 0.3  # a paraphrase edge also needs this share of content words in common
     neighbours: int = 32  # nearest sentences looked at per sentence (FAISS kNN)
+    lexical_only: bool = False  # shingle containment alone: no model, no vectors (paraphrases are not joined)
 
     def validate(self) -> None:
         checks = [
@@ -32,7 +33,10 @@ class TalkingPointOptions:
                 raise TalkingPointsError("{%s} {rule}" % name, fields=(name,), rule=rule)
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), sort_keys=True)
+        data = asdict(self)
+        if not self.lexical_only:
+            del data["lexical_only"]  # as stored before the lexical-only path existed, so those clusters stay fresh
+        return json.dumps(data, sort_keys=True)
 
     @classmethod
     def from_json(cls, raw: str | None) -> "TalkingPointOptions | None":

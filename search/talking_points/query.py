@@ -59,7 +59,7 @@ def ensure_talking_points(store, embedder, options: TalkingPointOptions | None =
     options = options or TalkingPointOptions()
     if tp_store.is_fresh(store.db, options.to_json()):
         return None
-    if embedder is None:
+    if embedder is None and not options.lexical_only:
         if tp_store.has_clusters(store.db):
             return None  # stale but usable; the caller chose not to load a model
         raise TalkingPointsError("no talking points computed for this index yet; run `dipsearch talking-points` (it loads the model)")
@@ -147,7 +147,8 @@ def _on_topic(clusters: list[Cluster], reps: dict, query: str, embedder) -> list
     out = []
     for c in clusters:
         lexical = bool(wanted) and any(wanted <= content_stems(m.sentence) for m in c.members)
-        semantic = qv is not None and float(np.frombuffer(reps[c.cluster_id][1], dtype=np.float32) @ qv) >= QUERY_COSINE
+        stored = reps[c.cluster_id][1]  # empty when computed lexical-only
+        semantic = qv is not None and bool(stored) and float(np.frombuffer(stored, dtype=np.float32) @ qv) >= QUERY_COSINE
         if lexical or semantic:
             out.append(c)
     return out

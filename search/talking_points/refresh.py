@@ -46,9 +46,12 @@ def refresh_talking_points(store, embedder, options: TalkingPointOptions | None 
     if not force and tp_store.is_fresh(db, options.to_json()):
         report.skipped = True
         return report
-    if embedder is None:
+    if embedder is None and not options.lexical_only:
         raise TalkingPointsError("talking points must be recomputed and that needs the embedding model; load the model, or run `dipsearch talking-points` once")
-    store.check_model(embedder)
+    if options.lexical_only:
+        embedder = None  # shingle containment alone: nothing is embedded
+    else:
+        store.check_model(embedder)
     ensure_schema(db.conn)
     with store.writing("talking-points"):  # one writer at a time (index/lock.py)
         return _recompute(store, embedder, options, force, progress)
@@ -68,8 +71,10 @@ def _recompute(store, embedder, options: TalkingPointOptions, force: bool, progr
     _add_new_sentences(store, embedder, report, progress)
     with db.transaction():
         tp_store.drop_orphan_texts(db)
+    if embedder is not None:
+        _embed_lexical_only_wordings(db, embedder, report)
     t1 = time.perf_counter()
-    clusters = _cluster(db, embedder.dimension, options, report)
+    clusters = _cluster(db, embedder.dimension if embedder is not None else 0, options, report)
     t2 = time.perf_counter()
     with db.transaction():
         tp_store.replace_clusters(db, clusters, generation, options.to_json())
@@ -81,26 +86,47 @@ def _recompute(store, embedder, options: TalkingPointOptions, force: bool, progr
 
 def _add_new_sentences(store, embedder, report: RefreshReport, progress) -> None:
     db = store.db
+    from index.passage_queries import roles_of
+
     for batch in tp_store.unsplit_passages(db):
-        questions = _question_spans(db, [pid for pid, _ in batch])
+        roles = roles_of(db.conn, [pid for pid, _ in batch])
+        split = [pid for pid, _ in batch]  # every passage of the batch is marked split, questions too
+        batch = [(pid, text) for pid, text in batch if roles.get(pid) != "question"]  # attribution knows the questions
+        unsure = [pid for pid, _ in batch if roles.get(pid) in (None, "mixed")]  # stored before attribution: ask the turn parser
+        questions = _question_spans(db, unsure) if unsure else {}
         sentences = [s for pid, text in batch for s in passage_sentences(pid, text) if not _inside(questions.get(pid, ()), s)]
         known = tp_store.known_wordings(db, list({s.key for s in sentences}))
         new_texts = {}
         for s in sentences:
             if s.key not in known and s.key not in new_texts:
                 new_texts[s.key] = s
-        vectors = embedder.embed([s.text for s in new_texts.values()]) if new_texts else np.zeros((0, embedder.dimension), np.float32)
+        if embedder is None:  # lexical only: wordings are stored without a vector (a later run with the model adds them)
+            vectors = [b""] * len(new_texts)
+        else:
+            vectors = embedder.embed([s.text for s in new_texts.values()]) if new_texts else np.zeros((0, embedder.dimension), np.float32)
         with db.transaction():
-            tp_store.add_sentences(db, [pid for pid, _ in batch], sentences, new_texts, vectors)
+            tp_store.add_sentences(db, split, sentences, new_texts, vectors)
         report.sentences_added += len(sentences)
         report.wordings_embedded += len(new_texts)
         if progress:
-            progress("passages", len(batch))
+            progress("passages", len(split))
+
+
+def _embed_lexical_only_wordings(db, embedder, report: RefreshReport, batch: int = 2000) -> None:
+    """Vectors for the wordings a lexical-only run stored without one."""
+    todo = tp_store.texts_without_vectors(db)
+    for start in range(0, len(todo), batch):
+        part = todo[start : start + batch]
+        vectors = embedder.embed([t for _, t in part])
+        with db.transaction():
+            tp_store.set_vectors(db, [i for i, _ in part], vectors)
+        report.wordings_embedded += len(part)
 
 
 def _question_spans(db, passage_ids: list[int]) -> dict[int, list[tuple[int, int]]]:
     """passage id -> spans (in the passage's own characters) of journalists' questions, from the transcript turn parser:
-    a question is not a talking point of the speaker's."""
+    a question is not a talking point of the speaker's. Only for passages attribution has not read (role NULL, or
+    'mixed': stored before attribution, running across turns); an attributed passage's role says it whole."""
     from index.passage_queries import documents_with_text, passage_views
     from search.formulas.prepare import left_out_spans
 
@@ -135,12 +161,15 @@ def _cluster(db, dimension: int, options: TalkingPointOptions, report: RefreshRe
     single_doc = np.array([doc_number.setdefault(next(iter(d)), len(doc_number)) if len(d) == 1 else -1 for d in docs], dtype=np.int64)
     edges = find_edges(texts, vectors, single_doc, options)
     report.edges = len(edges.a)
+    lexical_sim = dict(zip(zip(edges.a.tolist(), edges.b.tolist()), edges.containment.tolist())) if vectors.shape[1] == 0 else {}
     out = []
     for members in star_clusters(len(ids), edges, uses):
         spread = set().union(*(docs[m] for m in members))
         if len(spread) < 2:
             continue
-        if len(members) <= MEDOID_UP_TO:
+        if vectors.shape[1] == 0:  # lexical only: the star's centre, each member's containment with it
+            best, sims = 0, [1.0] + [lexical_sim.get((min(members[0], m), max(members[0], m)), 0.0) for m in members[1:]]
+        elif len(members) <= MEDOID_UP_TO:
             best, sims = medoid(vectors[members], uses[members])
         else:
             best, sims = 0, vectors[members] @ vectors[members[0]]

@@ -68,13 +68,24 @@ def known_wordings(db, keys: Sequence[str]) -> dict[str, int]:
 def add_sentences(db, passage_ids: Sequence[int], sentences: Sequence[Sentence], new_texts: dict[str, Sentence], vectors: np.ndarray) -> None:
     """Store new wordings with their vectors, then every sentence occurrence. Call inside a transaction."""
     conn = db.conn
-    for (key, sentence), vector in zip(new_texts.items(), vectors):
-        conn.execute("INSERT INTO tp_texts(wording_key, text, n_words, vector) VALUES (?,?,?,?)",
-                     (key, sentence.text, sentence.n_words, np.asarray(vector, dtype=np.float32).tobytes()))
+    conn.executemany("INSERT INTO tp_texts(wording_key, text, n_words, vector) VALUES (?,?,?,?)",
+                     [(key, sentence.text, sentence.n_words, vector if isinstance(vector, bytes) else np.asarray(vector, dtype=np.float32).tobytes())
+                      for (key, sentence), vector in zip(new_texts.items(), vectors)])  # b"": stored by a lexical-only run
     ids = known_wordings(db, list({s.key for s in sentences}))
     conn.executemany("INSERT INTO tp_sentences(passage_id, text_id, char_start, char_end) VALUES (?,?,?,?)",
                      [(s.passage_id, ids[s.key], s.char_start, s.char_end) for s in sentences])
     conn.executemany("INSERT OR IGNORE INTO tp_passages(passage_id) VALUES (?)", [(p,) for p in passage_ids])
+
+
+def texts_without_vectors(db) -> list[tuple[int, str]]:
+    """(text id, wording) of the wordings stored by a lexical-only run (no vector yet)."""
+    return db.conn.execute("SELECT text_id, text FROM tp_texts WHERE length(vector) = 0 ORDER BY text_id").fetchall()
+
+
+def set_vectors(db, text_ids, vectors: np.ndarray) -> None:
+    """Call inside a transaction."""
+    db.conn.executemany("UPDATE tp_texts SET vector = ? WHERE text_id = ?",
+                        [(np.asarray(v, dtype=np.float32).tobytes(), int(t)) for t, v in zip(text_ids, vectors)])
 
 
 def drop_orphan_texts(db) -> int:
@@ -84,7 +95,10 @@ def drop_orphan_texts(db) -> int:
 
 
 def load_texts(db, min_words: int, dimension: int) -> tuple[np.ndarray, list[str], np.ndarray]:
-    """(text ids, wordings, vectors) of the wordings with at least `min_words` content words."""
+    """(text ids, wordings, vectors) of the wordings with at least `min_words` content words (dimension 0: no vectors)."""
+    if dimension == 0:
+        rows = db.conn.execute("SELECT text_id, text FROM tp_texts WHERE n_words >= ? ORDER BY text_id", (min_words,)).fetchall()
+        return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)), [r[1] for r in rows], np.zeros((len(rows), 0), np.float32)
     rows = db.conn.execute("SELECT text_id, text, vector FROM tp_texts WHERE n_words >= ? ORDER BY text_id", (min_words,)).fetchall()
     ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
     vectors = np.frombuffer(b"".join(r[2] for r in rows), dtype=np.float32).reshape(len(rows), dimension) if rows else np.zeros((0, dimension), np.float32)

@@ -29,6 +29,8 @@ class TalkingPointParams(BaseModel):
     until: DateBound = date_field("Used on/before: YYYY, YYYY-MM or YYYY-MM-DD.")
     source: list[str] = Field(default_factory=list, max_length=20)
     speaker: list[str] = Field(default_factory=list, max_length=20)
+    said_by: list[str] = Field(default_factory=list, max_length=20, description="Spoken for this actor (China, Beijing, the US, ...).")
+    role: list[str] = Field(default_factory=list, max_length=10, description="Passage role: statement, answer, quote, ...")
     include_undated: bool = False
     min_docs: int = Field(2, ge=2, le=1000, description="A talking point must appear in at least this many documents.")
     limit: int = Field(20, ge=1, le=100)
@@ -38,8 +40,13 @@ class TalkingPointParams(BaseModel):
 
 def find(index, params: TalkingPointParams):
     """Stored talking points (a web request never starts the clustering run); a topic uses the model if the server has one."""
-    return index.talking_points(params.q, since=params.since, until=params.until, source=params.source, speaker=params.speaker,
-                                include_undated=params.include_undated, min_docs=params.min_docs, limit=params.limit, compute=False)
+    return index.talking_points(params.q, filters=filters_of(params), min_docs=params.min_docs, limit=params.limit, compute=False)
+
+
+def filters_of(params):
+    from search.requests import build_filters
+
+    return build_filters(params.since, params.until, params.source, params.speaker, (), params.include_undated, params.said_by, params.role)
 
 
 def find_items(index, params: TalkingPointParams) -> list:
@@ -47,8 +54,7 @@ def find_items(index, params: TalkingPointParams) -> list:
     from search.formulas.combined import merged
 
     clusters = list(find(index, params)) if params.kind != "phrase" else []
-    formulas = list(index.formulas(params.q, since=params.since, until=params.until, source=params.source, speaker=params.speaker,
-                                   include_undated=params.include_undated, min_docs=params.min_docs, limit=params.limit)) if params.kind != "sentence" else []
+    formulas = list(index.formulas(params.q, filters=filters_of(params), min_docs=params.min_docs, limit=params.limit)) if params.kind != "sentence" else []
     return merged(formulas, clusters)
 
 
@@ -59,6 +65,31 @@ def api_talking_points(request: Request, params: Annotated[TalkingPointParams, Q
     items = find_items(index_of(request), params)
     return {"query": params.q, "min_docs": params.min_docs, "kind": params.kind, "period": params.period, "items": records(items, params.period),
             "talking_points": [item.as_dict() for kind, item in items if kind == "sentence"]}
+
+
+class TrendParams(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    q: str = Field(..., min_length=1, max_length=2000, description="Words or a phrase to follow over time.")
+    period: str = Field("month", pattern="^(month|quarter|year)$")
+    match: str = Field("phrase", pattern="^(phrase|all)$", description="phrase (words in order) or all (every word in one passage).")
+    since: DateBound = date_field("Dated on/after: YYYY, YYYY-MM or YYYY-MM-DD.")
+    until: DateBound = date_field("Dated on/before: YYYY, YYYY-MM or YYYY-MM-DD.")
+    source: list[str] = Field(default_factory=list, max_length=20)
+    speaker: list[str] = Field(default_factory=list, max_length=20)
+    lang: list[str] = Field(default_factory=list, max_length=20)
+    said_by: list[str] = Field(default_factory=list, max_length=20, description="A matching passage is said for this actor.")
+    role: list[str] = Field(default_factory=list, max_length=10)
+    include_undated: bool = False
+
+
+@router.get("/api/trend", summary="Documents matching a query per period and source, over the period's volume")
+def api_trend(request: Request, params: Annotated[TrendParams, Query()]):
+    from search.requests import build_filters
+
+    filters = build_filters(params.since, params.until, params.source, params.speaker, params.lang, params.include_undated,
+                            params.said_by, params.role)
+    return index_of(request).trend(params.q, filters=filters, period=params.period, match=params.match).as_dict()
 
 
 @router.get("/api/passages/{passage_id}/similar", summary="Passages nearest in meaning to one passage")
@@ -73,7 +104,7 @@ def talking_points_page(request: Request):
     from search.web.pages import describe, form_values, render
     from search.web.views import timeline, timeline_points
 
-    values = form_values(request, ("q", "since", "until", "include_undated", "min_docs", "source", "speaker", "kind"))
+    values = form_values(request, ("q", "since", "until", "include_undated", "min_docs", "source", "speaker", "said_by", "role", "kind"))
     context = {"form": values, "clusters": None, "items": None, "error": None, "charts": {}}
     try:
         items = find_items(index_of(request), TalkingPointParams.model_validate(values))
