@@ -36,3 +36,28 @@ def shared_corpus(name: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} not present (the shared corpus sits beside the checkout)")
     return path
+
+
+def pytest_collection_modifyitems(config, items):
+    """For `make test`/`make test-fast`, which run on several workers (pytest-xdist, `--dist loadgroup`): the
+    tests of a module that builds a module- or session-wide fixture of its own stay on one worker, so the fixture
+    is built once (the ONNX export of tests/model_cache.py, used by three modules, is one group); and the modules
+    with the longest tests (marked `slow`, or exporting ONNX) are started first, so no worker is left alone
+    with one of them at the end. Whole modules move, in their own order, so module fixtures are still set up once
+    in a plain serial run too."""
+    heavy = {item.module.__name__ for item in items if item.get_closest_marker("slow") or "onnx_cache" in item.fixturenames}
+    items.sort(key=lambda item: item.module.__name__ not in heavy)  # stable: otherwise the collection order
+    for item in items:
+        group = _shared_fixture_group(item)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
+
+
+def _shared_fixture_group(item) -> str | None:
+    if "onnx_cache" in item.fixturenames:
+        return "onnx-cache"
+    for defs in item._fixtureinfo.name2fixturedefs.values():
+        fixture = defs[-1]
+        if fixture.scope != "function" and getattr(fixture.func, "__module__", "").startswith("tests"):
+            return item.nodeid.split("::")[0]
+    return None
