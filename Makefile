@@ -34,7 +34,7 @@ demo: setup
 # Both run on one pytest-xdist worker per core (at most 4; `make test XDIST=` runs serially). loadgroup keeps a
 # module that builds a shared fixture on one worker (tests/conftest.py). test-fast, the inner loop, leaves out
 # the real-model tests (`model`), the tests compiling ranx's numba kernels (`jit`) and the heaviest
-# integration tests (`slow`: the twenty random kill -9s, the two racing writers, the full schemathesis run).
+# integration tests (`slow`: the twenty random kill -9s, the racing writers, the read-only mount, the full schemathesis run).
 XDIST ?= -n auto --maxprocesses=4 --dist loadgroup
 
 test: setup-test

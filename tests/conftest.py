@@ -8,6 +8,10 @@ import pytest
 
 from tests.fakes import FakeEmbedder
 
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # One xdist worker per core already: FAISS's OpenMP threads (spinning while they wait) would oversubscribe.
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 SAMPLE = Path(__file__).resolve().parents[1] / "sample"
 
