@@ -29,6 +29,8 @@ from tests.test_crash import N_DOCS, QUERIES, _results, _write_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 RUNS = 10
+# Under pytest-xdist these tests share one worker: the ten racing runs would slow the timing of the other.
+pytestmark = pytest.mark.xdist_group("real-writers")
 
 
 def _cli(*args, delay: float = 0.0) -> subprocess.Popen:
@@ -99,19 +101,21 @@ def test_a_second_writer_waits_or_refuses_and_readers_do_not_wait(tmp_path):
     holder = json.loads((index / "writer.lock").read_text())
     assert holder["pid"] == first.pid and holder["command"] == "ingest"
 
+    # All three start at once while the first writer holds the lock (each interpreter start takes a while on a
+    # loaded machine; one after another they could outlast the writer): a refusal, a reader, a waiting writer.
+    started = time.monotonic()
     refused = _cli("remove", "doc001", "--index", index, "--no-wait")
+    reader = _cli("search", "river treaty", "--index", index, "--mode", "lexical", "--json")
+    waiting = _cli("remove", "doc001", "--index", index)
     out, err = refused.communicate(timeout=60)
     assert refused.returncode == 1
     assert err.strip().startswith(f"error: another writer (pid {first.pid}, ingest since ")
     assert err.strip().endswith("is writing to this index; try again when it has finished")
 
-    started = time.monotonic()
-    reader = _cli("search", "river treaty", "--index", index, "--mode", "lexical", "--json")
     out, err = reader.communicate(timeout=60)
     assert reader.returncode == 0, err
     assert json.loads(out)["results"] and first.poll() is None  # answered while the writer still writes
 
-    waiting = _cli("remove", "doc001", "--index", index)
     out, err = waiting.communicate(timeout=120)
     assert first.wait(timeout=120) == 0
     assert waiting.returncode == 0, err
