@@ -43,29 +43,10 @@ def shared_corpus(name: str) -> Path:
 
 
 def pytest_collection_modifyitems(config, items):
-    """For `make test`/`make test-fast`, which run on several workers (pytest-xdist, `--dist loadgroup`): the
-    tests of a module that builds a module- or session-wide fixture of its own stay on one worker, so the fixture
-    is built once (the ONNX export of tests/model_cache.py, used by three modules, is one group, and so are the
-    `jit` tests, which compile ranx's numba kernels in the process they run in); and the modules with the
-    longest tests (marked `slow` or `jit`, or exporting ONNX) are started first, so no worker is left alone
-    with one of them at the end. Whole modules move, in their own order, so module fixtures are still set up once
-    in a plain serial run too."""
+    """`make test` and `make test-fast` run on several workers (pytest-xdist, `--dist loadscope`: a module's
+    tests stay on one worker, so its module fixtures are built once). The modules with the longest tests (marked
+    `slow` or `jit`, or exporting ONNX) start first, so that no worker is left alone with one of them at the end.
+    Whole modules move, in their own order, so a plain serial run also sets each module fixture up once."""
     heavy = {item.module.__name__ for item in items
              if item.get_closest_marker("slow") or item.get_closest_marker("jit") or "onnx_cache" in item.fixturenames}
     items.sort(key=lambda item: item.module.__name__ not in heavy)  # stable: otherwise the collection order
-    for item in items:
-        group = _shared_fixture_group(item)
-        if group:
-            item.add_marker(pytest.mark.xdist_group(group))
-
-
-def _shared_fixture_group(item) -> str | None:
-    if "onnx_cache" in item.fixturenames:
-        return "onnx-cache"
-    if item.get_closest_marker("jit"):
-        return "ranx-jit"  # numba compiles (or loads from its cache) ranx's kernels once per process: one worker
-    for defs in item._fixtureinfo.name2fixturedefs.values():
-        fixture = defs[-1]
-        if fixture.scope != "function" and getattr(fixture.func, "__module__", "").startswith("tests"):
-            return item.nodeid.split("::")[0]
-    return None

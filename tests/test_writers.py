@@ -29,8 +29,6 @@ from tests.test_crash import N_DOCS, QUERIES, _results, _write_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 RUNS = 10
-# Under pytest-xdist these tests share one worker: the ten racing runs would slow the timing of the other.
-pytestmark = pytest.mark.xdist_group("real-writers")
 
 
 def _cli(*args, delay: float = 0.0) -> subprocess.Popen:
