@@ -31,11 +31,17 @@ demo: setup
 	$(BIN)/dipsearch ingest $(CORPUS) --index $(INDEX) || [ $$? -eq 3 ]  # 3: some inputs skipped, the rest indexed
 	$(BIN)/dipsearch search "$(QUERY)" --index $(INDEX) -k 5
 
+# Both run on one pytest-xdist worker per core (at most 4; `make test XDIST=` runs serially). loadscope keeps
+# each module on one worker, so its module fixtures are built once; heavy modules start first (tests/conftest.py). test-fast, the inner loop, leaves out
+# the real-model tests (`model`), the tests compiling ranx's numba kernels (`jit`) and the heaviest
+# integration tests (`slow`: the twenty random kill -9s, the racing writers, the read-only mount, the full schemathesis run).
+XDIST ?= -n auto --maxprocesses=4 --dist loadscope
+
 test: setup-test
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q $(XDIST)
 
 test-fast: setup-test
-	$(BIN)/python -m pytest -q -m "not model and not jit"
+	$(BIN)/python -m pytest -q $(XDIST) -m "not model and not jit and not slow"
 
 bench: setup
 	$(BIN)/python benchmarks/ingest_bench.py ../shared/corpus/mfa_pressconf.jsonl.gz

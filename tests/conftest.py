@@ -8,6 +8,10 @@ import pytest
 
 from tests.fakes import FakeEmbedder
 
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # One xdist worker per core already: FAISS's OpenMP threads (spinning while they wait) would oversubscribe.
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 SAMPLE = Path(__file__).resolve().parents[1] / "sample"
 
@@ -36,3 +40,13 @@ def shared_corpus(name: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} not present (the shared corpus sits beside the checkout)")
     return path
+
+
+def pytest_collection_modifyitems(config, items):
+    """`make test` and `make test-fast` run on several workers (pytest-xdist, `--dist loadscope`: a module's
+    tests stay on one worker, so its module fixtures are built once). The modules with the longest tests (marked
+    `slow` or `jit`, or exporting ONNX) start first, so that no worker is left alone with one of them at the end.
+    Whole modules move, in their own order, so a plain serial run also sets each module fixture up once."""
+    heavy = {item.module.__name__ for item in items
+             if item.get_closest_marker("slow") or item.get_closest_marker("jit") or "onnx_cache" in item.fixturenames}
+    items.sort(key=lambda item: item.module.__name__ not in heavy)  # stable: otherwise the collection order

@@ -14,6 +14,7 @@ import pytest
 
 from index.store import IndexStore
 from search.engine import SearchRequest, search
+from tests import crash_ingest
 from tests.builders import committed_docs
 from tests.fakes import FakeEmbedder
 
@@ -108,9 +109,11 @@ def _check_after_kill(index: Path, clean_passages, expect_partial: bool) -> int:
         store.close()
 
 
-def _check_rerun_matches_clean(index: Path, corpus: Path, clean, committed: int):
+def _check_rerun_matches_clean(index: Path, corpus: Path, clean, committed: int, in_process: bool = False):
+    """Run the same ingest again, in its own process (as the user would) or, `in_process`, through the very
+    function that process runs (tests/crash_ingest.py: run), sparing an interpreter start; then compare."""
     _, counts, passages, results = clean
-    report = _finish(_run_ingest(index, corpus))
+    report = crash_ingest.run(index, [corpus]) if in_process else _finish(_run_ingest(index, corpus))
     assert (report["added"], report["unchanged"], report["skipped"]) == (N_DOCS - committed, committed, [])
     got_counts, got_passages, got_results, rebuilt = _snapshot(index)
     assert (got_counts, got_passages) == (counts, passages)
@@ -169,28 +172,39 @@ def test_kill_during_save(tmp_path, clean):
     _check_rerun_matches_clean(index, corpus, clean, N_DOCS)
 
 
-def test_twenty_kills_at_random_moments_each_resume_to_the_clean_index(tmp_path, clean):
-    """Twenty real kill -9s at seeded random moments of one ingest (before the index exists, between commits,
-    inside a batch, while saving): each killed index opens and searches its committed documents only, and the
-    same ingest run again ends exactly where the clean run does (same passages, same results, vector ids = rows)."""
-    import random
+def _kill_at(tmp_path: Path, clean, n: int, moment: float) -> int:
+    """One ingest killed `moment` seconds after its imports are done (or left to finish if it ends first),
+    checked, and resumed to the clean index; returns how many documents the kill left committed."""
+    corpus, index, ready = clean[0], tmp_path / f"idx{n}", tmp_path / f"ready{n}"
+    proc = _run_ingest(index, corpus, "--delay", "0.1", "--batch", "4", "--ready", ready)
+    _wait_for(ready.exists, proc)
+    time.sleep(moment)
+    if proc.poll() is not None:  # finished before its moment: nothing to kill this time
+        _finish(proc)
+        return N_DOCS
+    _kill(proc)
+    if (index / "dipsearch.sqlite").exists() and committed_docs(index):
+        committed = _check_after_kill(index, clean[2], expect_partial=False)
+    else:
+        committed = 0
+    _check_rerun_matches_clean(index, corpus, clean, committed, in_process=True)
+    return committed
 
-    corpus, rng = clean[0], random.Random(20)
-    moments = sorted(round(rng.uniform(0.3, 2.2), 2) for _ in range(20))
-    outcomes = []
-    for n, moment in enumerate(moments):
-        index = tmp_path / f"idx{n}"
-        proc = _run_ingest(index, corpus, "--delay", "0.1", "--batch", "4")
-        time.sleep(moment)
-        if proc.poll() is not None:  # finished before its moment: nothing to kill this time
-            _finish(proc)
-            outcomes.append(N_DOCS)
-            continue
-        _kill(proc)
-        if (index / "dipsearch.sqlite").exists() and committed_docs(index):
-            committed = _check_after_kill(index, clean[2], expect_partial=False)
-        else:
-            committed = 0
-        outcomes.append(committed)
-        _check_rerun_matches_clean(index, corpus, clean, committed)
+
+@pytest.mark.slow
+def test_twenty_kills_at_random_moments_each_resume_to_the_clean_index(tmp_path, clean):
+    """Twenty real kill -9s at seeded random moments of one ingest (as it opens the index, between commits,
+    inside a batch, while saving): each killed index opens and searches its committed documents only, and the
+    same ingest run again ends exactly where the clean run does (same passages, same results, vector ids = rows).
+    Each moment counts from the end of the ingest's imports (a marker file), not from the interpreter's start,
+    so a loaded machine shifts no kill before the ingest; the twenty are independent (own index each), so they
+    run four at a time, most of each being the ingest's sleeping fake embedder. The resumes run in this process
+    (the same function the killed process ran); the other kill tests above resume in a process of their own."""
+    import random
+    from concurrent.futures import ThreadPoolExecutor
+
+    rng = random.Random(20)
+    moments = sorted(round(rng.uniform(0.0, 1.5), 2) for _ in range(20))
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        outcomes = list(pool.map(lambda job: _kill_at(tmp_path, clean, *job), enumerate(moments)))
     assert len({c for c in outcomes if 0 < c < N_DOCS}) >= 3, outcomes  # the kills landed at several different commits

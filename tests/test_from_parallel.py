@@ -74,6 +74,7 @@ def test_questions_without_a_same_date_same_source_transcript_are_dropped_by_rea
     assert anywhere.queries == 2
 
 
+@pytest.mark.jit  # scores with ranx (numba)
 def test_question_passages_are_kept_out_of_every_run(tmp_path):
     store = english_index(tmp_path)
     build_from_parallel(store, "zh-en", [Transcript("zh-0501", ZH_1, "2020-05-01", SOURCE_ZH, "zh")])
@@ -102,6 +103,7 @@ def test_questions_from_the_index_itself_when_it_holds_both_languages(tmp_path):
         build_from_parallel(store, "ja-en", query_lang="ja")
 
 
+@pytest.mark.jit  # scores with ranx (numba)
 def test_from_parallel_via_cli_reads_the_query_transcripts_from_a_file(tmp_path, runtime):
     store = english_index(tmp_path)
     store.close()

@@ -207,6 +207,7 @@ def _can_mount_read_only(tmp_path) -> bool:
     return probe.returncode == 0
 
 
+@pytest.mark.slow  # six real CLI processes in a mount namespace
 def test_read_only_index_can_be_searched(tmp_path, built):
     """A read-only mount (as root, chmod does not stop writes; a mount does). Before, every command
     failed with 'unable to open database file', because opening wrote to it."""

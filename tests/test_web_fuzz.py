@@ -86,6 +86,7 @@ def store_and_embedder(tmp_path_factory):
     store.close()
 
 
+@pytest.mark.slow
 def test_schemathesis_finds_no_server_errors_and_no_schema_mismatches(store_and_embedder):
     report = run_engine(fuzz_schema(*store_and_embedder))
     described = "\n\n".join(f"{op} -- {check}:\n{text}" for (op, check), text in report.failures.items())

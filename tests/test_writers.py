@@ -15,6 +15,7 @@ import random
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import faiss
@@ -50,6 +51,7 @@ def _file_ids(index: Path) -> np.ndarray:
     return np.sort(faiss.vector_to_array(raw.id_map))
 
 
+@pytest.mark.slow
 def test_two_concurrent_ingests_leave_vectors_equal_to_the_database(tmp_path):
     corpus = _write_corpus(tmp_path / "corpus")
     half = tmp_path / "half"  # the second ingest: half the same documents, read while the first is writing them
@@ -60,10 +62,12 @@ def test_two_concurrent_ingests_leave_vectors_equal_to_the_database(tmp_path):
     assert _cli("ingest", corpus, "--index", clean).wait(timeout=120) == 0
     clean_dense, _ = _dense(clean)
     rng = random.Random(15)
-    for run in range(RUNS):
+    gaps = [rng.uniform(0.0, 2.0) for _ in range(RUNS)]
+
+    def one_run(run: int) -> None:
         index = tmp_path / f"idx{run}"
         first = _cli("ingest", corpus, "--index", index, "--batch", "4", delay=0.08)
-        time.sleep(rng.uniform(0.0, 2.0))
+        time.sleep(gaps[run])
         second = _cli("ingest", half, "--index", index, "--batch", "2", delay=0.04)
         for proc in (first, second):
             out, err = proc.communicate(timeout=120)
@@ -75,7 +79,12 @@ def test_two_concurrent_ingests_leave_vectors_equal_to_the_database(tmp_path):
         assert dense == clean_dense, f"run {run}"
         assert IndexStore.open(index).stats()["vectors_current"] is True
 
+    # The runs are independent (an index each) and mostly wait on the fake embedder's sleeps: three at a time.
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        list(pool.map(one_run, range(RUNS)))
 
+
+@pytest.mark.slow
 def test_a_second_writer_waits_or_refuses_and_readers_do_not_wait(tmp_path):
     corpus = _write_corpus(tmp_path / "corpus")
     index = tmp_path / "idx"
@@ -90,19 +99,21 @@ def test_a_second_writer_waits_or_refuses_and_readers_do_not_wait(tmp_path):
     holder = json.loads((index / "writer.lock").read_text())
     assert holder["pid"] == first.pid and holder["command"] == "ingest"
 
+    # All three start at once while the first writer holds the lock (each interpreter start takes a while on a
+    # loaded machine; one after another they could outlast the writer): a refusal, a reader, a waiting writer.
+    started = time.monotonic()
     refused = _cli("remove", "doc001", "--index", index, "--no-wait")
+    reader = _cli("search", "river treaty", "--index", index, "--mode", "lexical", "--json")
+    waiting = _cli("remove", "doc001", "--index", index)
     out, err = refused.communicate(timeout=60)
     assert refused.returncode == 1
     assert err.strip().startswith(f"error: another writer (pid {first.pid}, ingest since ")
     assert err.strip().endswith("is writing to this index; try again when it has finished")
 
-    started = time.monotonic()
-    reader = _cli("search", "river treaty", "--index", index, "--mode", "lexical", "--json")
     out, err = reader.communicate(timeout=60)
     assert reader.returncode == 0, err
     assert json.loads(out)["results"] and first.poll() is None  # answered while the writer still writes
 
-    waiting = _cli("remove", "doc001", "--index", index)
     out, err = waiting.communicate(timeout=120)
     assert first.wait(timeout=120) == 0
     assert waiting.returncode == 0, err
