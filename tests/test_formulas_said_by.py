@@ -121,3 +121,22 @@ def test_web_trend_api_and_talking_points_take_said_by(store):
     assert "2 documents" in section[:400]
     bad = client.get("/talking-points", params={"kind": "phrase", "said_by": "Atlantis"})
     assert bad.status_code in (400, 422) and "no such actor" in bad.text
+
+
+def test_trend_said_by_on_passages_stored_before_attribution_names_the_fix(tmp_path):
+    """Passages without attribution have no actor, so said_by matches none of them: say so, and name the command."""
+    from tests.fakes import FakeEmbedder
+
+    store, _ = build(tmp_path / "idx", DOCS, FakeEmbedder())
+    with store.db.conn:
+        store.db.conn.execute("UPDATE passages SET speaker = NULL, speaker_status = NULL, role = NULL, actor = NULL, "
+                              "actor_status = NULL WHERE doc_id = 'm1'")
+    n = store.db.conn.execute("SELECT count(*) FROM passages WHERE doc_id = 'm1'").fetchone()[0]
+    result = trend(store, "Taiwan independence", build_filters(said_by=["China"]))
+    assert result.notes == [f"{n} passages were indexed before speaker attribution and have no speaker, role or actor of "
+                            "their own: run `dipsearch attribute` on this index to add them"]
+    assert trend(store, "Taiwan independence").notes == []  # without who-said filters nothing is hidden
+    store.close()
+    out = CliRunner().invoke(app, ["trend", "Taiwan independence", "--said-by", "China", "--index", str(tmp_path / "idx")])
+    assert out.exit_code == 0, out.output
+    assert "note: " in out.output and "run `dipsearch attribute` on this index" in " ".join(out.output.split())

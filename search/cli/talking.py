@@ -127,6 +127,8 @@ def trend(
         print_json(result.as_dict())
         return
     console = Console(highlight=False)
+    for note in result.notes:
+        console.print(Text("note: ", style="yellow") + Text(note), soft_wrap=True)
     if not result.series:
         console.print(Text(f"No documents match {query!r}" + (" with these filters." if filters.active else ".")))
         return

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from corpus.cjk import has_cjk
 from index import passage_queries
+from search.attribution_note import unattributed_note
 from search.filters import Filters
 from search.formulas.errors import EmptyIndex, FormulasError
 from search.formulas.history import check_period, period_of, periods_between, sparkline
@@ -35,6 +36,7 @@ class Trend:
     series: list[dict] = field(default_factory=list)  # [{period, documents, matches, passages, share, by_source}]
     undated: int = 0  # matching documents without a date
     total_matches: int = 0
+    notes: list[str] = field(default_factory=list)  # e.g. who-said filters on passages stored before attribution
 
     def sparkline(self, key: str = "share") -> str:
         return sparkline([row[key] for row in self.series])
@@ -69,6 +71,10 @@ def trend(store, query: str, filters: Filters | None = None, period: str = "mont
     facets = {f["doc_id"]: f for f in passage_queries.document_facets(conn, filters)}
     hits = passage_queries.documents_matching(conn, expression, filters)
     result = Trend(query, match, period, expression, filters.as_dict())
+    if filters.said_by or filters.roles:  # unattributed passages have no actor or role, so they never match
+        note = unattributed_note(conn)
+        if note:
+            result.notes.append(note)
     volume = Counter(period_of(f["date"], period) for f in facets.values() if f["date"])
     matches, passages, by_source = Counter(), Counter(), {}
     for doc_id, n in hits:

@@ -6,7 +6,8 @@ from corpus.cjk import has_cjk
 from index.embedding.languages import reads_cjk
 from collections import Counter
 
-from index.passage_queries import doc_ids_of, facet_rows, unattributed_count
+from index.passage_queries import doc_ids_of, facet_rows
+from search.attribution_note import unattributed_note
 from search.retrieval.modes import Mode, get_mode
 from search.retrieval.request import Hit, SearchRequest, SearchResponse
 from search.retrieval.rerank import Rerank, load_cross_encoder
@@ -101,10 +102,9 @@ def search(store, embedder, request: SearchRequest, fold: bool = False, annotate
     chosen = candidates(store, retrieval.build(), query, [*candidate_stages, PerDocCap(request.per_doc)], wanted,
                         candidate_depth(request, wanted), seen)
     hits = make_hits(store.db.conn, chosen, request.query, request.highlight)
-    unattributed = unattributed_count(store.db.conn)
-    if unattributed:
-        notes = [*notes, f"{unattributed} passages were indexed before speaker attribution and have no speaker, role or actor of "
-                         "their own: run `dipsearch attribute` on this index to add them"]
+    note = unattributed_note(store.db.conn)
+    if note:
+        notes = [*notes, note]
     ctx = StageContext(store, request.query, notes)
     hits = run_hit_stages(ctx, stages, hits, request.k)
     return SearchResponse(request.asked or request.query, request.mode, request.filters, hits, ctx.notes, request.interpretation,
