@@ -65,8 +65,10 @@ def index_dir(work: Path, model: str, lang: str) -> Path:
     return work / f"idx-{model}-{lang}"
 
 
-def ingest(work: Path, corpus: Path, model: str, redo: bool) -> None:
+def ingest(work: Path, corpus: Path, model: str, redo: bool, langs=tuple(FILES)) -> None:
     for lang, name in FILES.items():
+        if lang not in langs:
+            continue
         out = work / "results" / f"{model}.ingest-{lang}.json"
         if out.exists() and not redo:
             continue
@@ -74,10 +76,10 @@ def ingest(work: Path, corpus: Path, model: str, redo: bool) -> None:
         cli(["ingest", str(corpus / name), "--index", str(index_dir(work, model, lang)), "--model", model, "--json"], out)
 
 
-def build_sets(work: Path, corpus: Path, model: str, samples: dict[str, int], redo: bool) -> None:
+def build_sets(work: Path, corpus: Path, model: str, samples: dict[str, int], redo: bool, only: set[str] | None) -> None:
     for name, (lang, how, _) in SETS.items():
         out = work / "results" / f"{model}.{name}.build.json"
-        if (out.exists() and not redo) or not (index_dir(work, model, lang) / "manifest.json").exists():
+        if (out.exists() and not redo) or not (index_dir(work, model, lang) / "manifest.json").exists() or (only and name not in only):
             continue
         args = ["evalset", how[0], *[str(corpus / FILES[a[1:]]) for a in how[1:]], "--name", name,
                 "--index", str(index_dir(work, model, lang)), "--replace", "--json"]
@@ -208,8 +210,9 @@ def main() -> None:
     ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
     ap.add_argument("--models", default="use-multilingual")
     ap.add_argument("--steps", default="ingest,sets,eval,table")
+    ap.add_argument("--langs", default="en,zh", help="ingest: which corpora (en, zh)")
     ap.add_argument("--sample", action="append", default=[], metavar="SET=N", help="e.g. zh-qa=1000 (seed 0)")
-    ap.add_argument("--sets", help="eval only these sets (comma-separated)")
+    ap.add_argument("--sets", help="build and eval only these sets (comma-separated)")
     ap.add_argument("--fuse", action="append", default=[], metavar="A+B")
     ap.add_argument("--set-name", action="append", default=[], metavar="SET=NAME", help="fuse: SET is stored as NAME")
     ap.add_argument("--redo", action="store_true")
@@ -219,9 +222,9 @@ def main() -> None:
     steps = set(args.steps.split(","))
     for model in args.models.split(","):
         if "ingest" in steps:
-            ingest(args.work, args.corpus, model, args.redo)
+            ingest(args.work, args.corpus, model, args.redo, args.langs.split(","))
         if "sets" in steps:
-            build_sets(args.work, args.corpus, model, samples, args.redo)
+            build_sets(args.work, args.corpus, model, samples, args.redo, set(args.sets.split(",")) if args.sets else None)
         if "eval" in steps:
             evaluate(args.work, model, args.redo, set(args.sets.split(",")) if args.sets else None)
     for pair in args.fuse:

