@@ -31,13 +31,15 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-FILES = {"en": "mfa_pressconf.jsonl.gz", "zh": "mfa_pressconf_zh.jsonl.gz"}
+FILES = {"en": "mfa_pressconf.jsonl.gz", "zh": "mfa_pressconf_zh.jsonl.gz", "zhs": "zh-shared-dates.jsonl"}
+# zhs: the Chinese transcripts of the dates the English corpus has (written to WORK by `shared_dates_file`)
 # set name -> (index language, how it is built, eval options)
 SETS = {
     "en-qa": ("en", ["from-qa"], ["--answers-only"]),
     "zh-en": ("en", ["from-parallel", "@zh"], ["--mode", "dense"]),
     "zh-qa": ("zh", ["from-qa"], []),
     "en-zh": ("zh", ["from-parallel", "@en"], ["--mode", "dense"]),
+    "en-zhs": ("zhs", ["from-parallel", "@en"], ["--mode", "dense"]),  # the same, searching only the shared dates' transcripts
 }
 METRICS = ("ndcg@10", "mrr@10", "recall@100")
 
@@ -61,6 +63,23 @@ def cli(args: list[str], out: Path | None = None) -> dict:
     return result
 
 
+def shared_dates_file(work: Path, corpus: Path) -> Path:
+    """WORK/zh-shared-dates.jsonl: the Chinese corpus's records whose date is one of the English corpus's dates."""
+    import gzip
+
+    out = work / FILES["zhs"]
+    if not out.exists():
+        with gzip.open(corpus / FILES["en"], "rt", encoding="utf-8") as f:
+            dates = {json.loads(line).get("date") for line in f}
+        with gzip.open(corpus / FILES["zh"], "rt", encoding="utf-8") as f, open(out, "w", encoding="utf-8") as o:
+            o.writelines(line for line in f if json.loads(line).get("date") in dates)
+    return out
+
+
+def corpus_file(work: Path, corpus: Path, lang: str) -> Path:
+    return shared_dates_file(work, corpus) if lang == "zhs" else corpus / FILES[lang]
+
+
 def index_dir(work: Path, model: str, lang: str) -> Path:
     return work / f"idx-{model}-{lang}"
 
@@ -73,7 +92,7 @@ def ingest(work: Path, corpus: Path, model: str, redo: bool, langs=tuple(FILES))
         if out.exists() and not redo:
             continue
         print(f"ingest {name} with {model}", flush=True)
-        cli(["ingest", str(corpus / name), "--index", str(index_dir(work, model, lang)), "--model", model, "--json"], out)
+        cli(["ingest", str(corpus_file(work, corpus, lang)), "--index", str(index_dir(work, model, lang)), "--model", model, "--json"], out)
 
 
 def build_sets(work: Path, corpus: Path, model: str, samples: dict[str, int], redo: bool, only: set[str] | None) -> None:
@@ -81,7 +100,7 @@ def build_sets(work: Path, corpus: Path, model: str, samples: dict[str, int], re
         out = work / "results" / f"{model}.{name}.build.json"
         if (out.exists() and not redo) or not (index_dir(work, model, lang) / "manifest.json").exists() or (only and name not in only):
             continue
-        args = ["evalset", how[0], *[str(corpus / FILES[a[1:]]) for a in how[1:]], "--name", name,
+        args = ["evalset", how[0], *[str(corpus_file(work, corpus, a[1:])) for a in how[1:]], "--name", name,
                 "--index", str(index_dir(work, model, lang)), "--replace", "--json"]
         if name in samples:
             args += ["--sample", str(samples[name]), "--seed", "0"]
@@ -210,7 +229,8 @@ def main() -> None:
     ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
     ap.add_argument("--models", default="use-multilingual")
     ap.add_argument("--steps", default="ingest,sets,eval,table")
-    ap.add_argument("--langs", default="en,zh", help="ingest: which corpora (en, zh)")
+    ap.add_argument("--langs", default="en,zh", help="ingest: which corpora (en, zh; zhs: the Chinese transcripts of the "
+                    "English corpus's dates)")
     ap.add_argument("--sample", action="append", default=[], metavar="SET=N", help="e.g. zh-qa=1000 (seed 0)")
     ap.add_argument("--sets", help="build and eval only these sets (comma-separated)")
     ap.add_argument("--fuse", action="append", default=[], metavar="A+B")
