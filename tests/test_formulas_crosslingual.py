@@ -328,3 +328,25 @@ def test_without_the_models_package_formulas_come_unlinked_by_default(tmp_path, 
         assert linked(idx.formulas(limit=20)) == [] and len(idx.formulas(limit=20)) > 0
         with pytest.raises(ModelError, match="not installed"):
             idx.formulas(limit=20, cross_lingual=True)  # asked for: the missing package is named
+
+
+def test_ingest_stores_the_larger_pool_so_the_default_bilingual_view_counts_nothing(tmp_path, monkeypatch):
+    """The default view of a Chinese-English index links from 3 x 20 formulas: the ingest stores that list too."""
+    from fastapi.testclient import TestClient
+
+    import search.formulas.find as find
+    from search.web.app import create_app
+
+    embedder = GlossaryEmbedder()
+    idx = Index.open(tmp_path / "idx", create=True, embedder=embedder)
+    idx.ingest(releases())
+
+    def counting(*args, **kwargs):
+        raise AssertionError("the page counted phrases inside the request")
+
+    monkeypatch.setattr(find, "_compute", counting)
+    with TestClient(create_app(idx, allowed_hosts=["testserver"])) as client:
+        data = client.get("/api/talking-points", params={"kind": "phrase"}).json()
+    idx.close()
+    riparian = next(i for i in data["items"] if "riparian" in i["text"])
+    assert riparian["wordings"] == {"zh": ["河岸主权和相互克制"], "en": ["riparian sovereignty and mutual restraint"]}

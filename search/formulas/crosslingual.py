@@ -159,12 +159,22 @@ def formulas_across_languages(find: Callable[[int], list[Formula]], limit: int, 
                             name=(model_info or {}).get("name") or "not recorded yet")
     if enabled is False or not is_multilingual(model_info):
         return find(limit)
-    if enabled is None and not (_installed(model_info) and _both_scripts(db, filters, find, limit)):
+    if enabled is None and not links_by_default(db, model_info, filters, find, limit):
         return find(limit)  # by default, formulas never fail for want of the model's package: they need no model
     model = embedder()
     if model is None or not is_multilingual(model_info, getattr(model, "languages", None)):
         return find(limit)
-    return link_languages(find(min(MAX_POOL, max(limit, POOL * limit))), db, model, filters)[:limit]
+    return link_languages(find(pool_size(limit)), db, model, filters)[:limit]
+
+
+def pool_size(limit: int) -> int:
+    """How many formulas linking looks at for a list of `limit`."""
+    return min(MAX_POOL, max(limit, POOL * limit))
+
+
+def links_by_default(db, model_info: dict | None, filters, find: Callable[[int], list[Formula]], limit: int) -> bool:
+    """Whether a request for `limit` formulas with no explicit choice links languages (and so asks for the pool)."""
+    return is_multilingual(model_info) and _installed(model_info) and _both_scripts(db, filters, find, limit)
 
 
 def _installed(model_info: dict) -> bool:

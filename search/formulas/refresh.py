@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from search.filters import Filters
+from search.formulas.crosslingual import links_by_default, pool_size
 from search.formulas.find import find_formulas
 
 DEFAULT_MIN_DOCS = 2  # what the web page and the CLI ask for when given nothing
@@ -17,4 +18,8 @@ def refresh_after_ingest(store, progress: Callable[[str, int], None] | None = No
     than two documents, nothing to count). `progress(event, n)` as find_formulas reports it."""
     if store.db.counts().get("documents", 0) < DEFAULT_MIN_DOCS:
         return None
-    return len(find_formulas(store, Filters(), None, DEFAULT_MIN_DOCS, DEFAULT_LIMIT, progress))
+    find = lambda n: find_formulas(store, Filters(), None, DEFAULT_MIN_DOCS, n, progress)
+    found = find(DEFAULT_LIMIT)
+    if links_by_default(store.db, store.model_info(), Filters(), find, DEFAULT_LIMIT):
+        find(pool_size(DEFAULT_LIMIT))  # the default view of a Chinese-English index links from this larger list: store it too
+    return len(found)
