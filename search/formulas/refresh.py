@@ -14,12 +14,12 @@ DEFAULT_LIMIT = 20
 
 
 def refresh_after_ingest(store, progress: Callable[[str, int], None] | None = None) -> int | None:
-    """Tokenize new or changed documents and store the default formulas list; returns its length (None: fewer
+    """Tokenize new or changed documents and store the list the default view reads (on a Chinese-English index with a
+    multilingual model, the larger pool it links from); returns its length (None: fewer
     than two documents, nothing to count). `progress(event, n)` as find_formulas reports it."""
     if store.db.counts().get("documents", 0) < DEFAULT_MIN_DOCS:
         return None
     find = lambda n: find_formulas(store, Filters(), None, DEFAULT_MIN_DOCS, n, progress)
-    found = find(DEFAULT_LIMIT)
     if links_by_default(store.db, store.model_info(), Filters(), find, DEFAULT_LIMIT):
-        find(pool_size(DEFAULT_LIMIT))  # the default view of a Chinese-English index links from this larger list: store it too
-    return len(found)
+        return len(find(pool_size(DEFAULT_LIMIT)))  # the default view of a Chinese-English index links from this larger list
+    return len(find(DEFAULT_LIMIT))
