@@ -13,7 +13,7 @@ def lexical_matches(conn: sqlite3.Connection, expression: str, filters: Document
     """Batches of (passage id, bm25) of every FTS5 match of `expression` passing `filters`, best (lowest bm25)
     first; the same order as index.passage_queries.lexical_candidates, without its limit."""
     if filters is not None and filters.active:
-        clause, params = where(filters, "d")
+        clause, params = where(filters, "d", "p")  # who speaks is asked of the matching passage, as in lexical_candidates
         cursor = conn.execute(
             f"""SELECT p.passage_id, bm25(passages_fts) AS rank
                 FROM passages_fts JOIN passages p ON p.passage_id = passages_fts.rowid JOIN documents d ON d.doc_id = p.doc_id

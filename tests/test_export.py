@@ -179,3 +179,23 @@ def test_documents_command(index, runtime):
 def test_missing_document_points_to_documents_command(index, runtime):
     result = invoke(runtime, "show", "nope", "--index", index)
     assert result.exit_code == 1 and "list ids with `dipsearch documents`" in result.stderr
+
+
+def test_export_asks_who_speaks_of_each_exported_passage_as_search_does(tmp_path):
+    """--said-by / --role keep the passages said by that actor (or in that role), not every matching passage of a
+    document where the actor speaks somewhere."""
+    from tests.fakes import FakeEmbedder
+    from tests.test_formulas_said_by import DOCS
+
+    store, _ = build(tmp_path / "idx", DOCS, FakeEmbedder())
+    expected = {pid for (pid,) in store.db.conn.execute(
+        """SELECT p.passage_id FROM passages_fts JOIN passages p ON p.passage_id = passages_fts.rowid
+           WHERE passages_fts MATCH '"Taiwan independence"' AND p.actor = 'China'""")}
+    everyone = store.db.conn.execute("""SELECT count(*) FROM passages_fts WHERE passages_fts MATCH '"Taiwan independence"'""").fetchone()[0]
+    store.close()
+    assert 0 < len(expected) < everyone  # the fixture has the words said by others in documents where China speaks
+    out = CliRunner().invoke(app, ["export", '"Taiwan independence"', "--mode", "lexical", "--format", "jsonl", "--said-by", "China",
+                                   "--index", str(tmp_path / "idx")])
+    assert out.exit_code == 0, out.output
+    rows = [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
+    assert {r["passage_id"] for r in rows} == expected

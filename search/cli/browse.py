@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from search.cli.app import (DEFAULT_INDEX, ForceOpt, ImpreciseOpt, IndexOpt, JsonOpt, LangOpt, ModelOpt, SinceOpt, SourceOpt, SpeakerOpt,
+from search.cli.app import (DEFAULT_INDEX, ForceOpt, ImpreciseOpt, IndexOpt, JsonOpt, LangOpt, ModelOpt, RoleOpt, SaidByOpt, SinceOpt, SourceOpt, SpeakerOpt,
                             UndatedOpt, UntilOpt, app, edge, err_console, open_index, output_path, print_json)
 from search.retrieval.modes import DEFAULT_MODE, modes_help
 
@@ -49,6 +49,8 @@ def export(
     source: SourceOpt = [],
     speaker: SpeakerOpt = [],
     lang: LangOpt = [],
+    said_by: SaidByOpt = [],
+    role: RoleOpt = [],
     force: ForceOpt = False,
     model: ModelOpt = None,
 ):
@@ -60,7 +62,7 @@ def export(
     """
     from search.requests import build_filters
 
-    filters = build_filters(since, until, source, speaker, lang, include_undated, include_imprecise=include_imprecise)
+    filters = build_filters(since, until, source, speaker, lang, include_undated, said_by, role, include_imprecise=include_imprecise)
     if fmt == "parquet" and output is None:
         raise typer.BadParameter("Parquet is written to a file: add --output FILE", param_hint="--format")
     target = output_path(output, index, force, "--output") if output is not None else None
@@ -86,6 +88,8 @@ def documents(
     source: SourceOpt = [],
     speaker: SpeakerOpt = [],
     lang: LangOpt = [],
+    said_by: SaidByOpt = [],
+    role: RoleOpt = [],
     limit: Annotated[Optional[int], typer.Option("--limit", "-n", help="Show at most this many (default: all).")] = None,
     offset: Annotated[int, typer.Option("--offset", help="Skip this many first.")] = 0,
     as_json: JsonOpt = False,
@@ -94,7 +98,7 @@ def documents(
     from search.render import print_documents
     from search.requests import build_filters
 
-    filters = build_filters(since, until, source, speaker, lang, include_undated, include_imprecise=include_imprecise)
+    filters = build_filters(since, until, source, speaker, lang, include_undated, said_by, role, include_imprecise=include_imprecise)
     docs = open_index(ctx, index).documents(filters, limit=limit, offset=offset)
     rows = docs.records()
     if as_json:
