@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 from search.cli import app
 from search.cli.app import Runtime
 from tests.fakes import FakeEmbedder
+from tests.cli_invoke import invoke
 
 RIVER = "The river treaty binds Arden and Vell to share the water of the northern river."
 FISH = "Vell and Osland signed a fisheries accord limiting trawler catches in the shared bay."
@@ -16,11 +17,6 @@ RESULT_KEYS = {"rank", "score", "passage_id", "doc_id", "title", "source", "date
                "text", "char_start", "char_end"}
 
 
-def invoke(runtime, *args):
-    result = CliRunner().invoke(app, [str(a) for a in args], obj=runtime)
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)  # no uncaught error
-    assert "Traceback" not in result.output
-    return result
 
 
 @pytest.fixture

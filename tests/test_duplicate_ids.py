@@ -6,21 +6,15 @@ from __future__ import annotations
 import json
 
 import pytest
-from typer.testing import CliRunner
 
-from search.cli import app
 from tests.builders import build, passages_by_doc, raw
+from tests.cli_invoke import invoke
 
 FIRST = "The river treaty binds Arden and Vell to share the water of the northern river."
 SECOND = "Vell and Osland signed a fisheries accord limiting trawler catches in the shared bay."
 OTHER = "Osland and Arden agreed to reopen the mountain pass to trade in the spring."
 
 
-def invoke(runtime, *args):
-    result = CliRunner().invoke(app, [str(a) for a in args], obj=runtime)
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    assert "Traceback" not in result.output
-    return result
 
 
 @pytest.mark.parametrize("batch", [None, "1"])

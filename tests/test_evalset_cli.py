@@ -6,15 +6,10 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from search.cli import app
 from tests.evalset_fixtures import SOURCE, build_index
+from tests.cli_invoke import invoke
 
 
-def invoke(runtime, *args, input=None):
-    result = CliRunner().invoke(app, [str(a) for a in args], obj=runtime, input=input)
-    assert "Traceback" not in result.output, result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
-    return result
 
 
 @pytest.fixture

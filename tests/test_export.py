@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from search.cli import app
 from search.export import EXPORT_FIELDS
 from tests.builders import build, raw
+from tests.cli_invoke import invoke
 
 STATES = ["Arden", "Vell", "Osland", "Korvath", "Ostravia", "Selva"]
 
@@ -39,11 +40,6 @@ def index(tmp_path_factory):
     return folder
 
 
-def invoke(runtime, *args):
-    result = CliRunner().invoke(app, [str(a) for a in args], obj=runtime)
-    assert "Traceback" not in result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    return result
 
 
 def passage_count(index, word_docs=range(20)):

@@ -8,19 +8,14 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from search.cli import app
 from tests import format_fixtures as fx
 from tests.conftest import shared_corpus
+from tests.cli_invoke import invoke
 
 pytest.importorskip("fpdf", reason="fpdf2 (the test extra) writes the PDFs")
 pytest.importorskip("trafilatura")
 
 
-def invoke(runtime, *args):
-    result = CliRunner().invoke(app, [str(a) for a in args], obj=runtime)
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    assert "Traceback" not in result.output
-    return result
 
 
 @pytest.fixture

@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from typer.testing import CliRunner
 
-from search.cli import app
+from tests.cli_invoke import invoke as cli_invoke
 
 TAG = "[/b]"
 RIVER = "The river treaty binds Arden and Vell to share the water of the northern river."
@@ -15,9 +14,8 @@ FISH = "Vell and Osland signed a fisheries accord limiting trawler catches in th
 
 
 def invoke(runtime, *args, input=None):
-    result = CliRunner().invoke(app, [str(a) for a in args], obj=runtime, input=input)
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    assert "Traceback" not in result.output and "MarkupError" not in result.output, result.output
+    result = cli_invoke(runtime, *args, input=input)
+    assert "MarkupError" not in result.output, result.output
     return result
 
 

@@ -6,27 +6,21 @@ import json
 import sqlite3
 
 import pytest
-from typer.testing import CliRunner
 
 from corpus.errors import FieldError
 from corpus.readers import doc_limit_bytes
 from index.database import Database
 from index.store import IndexStore
-from search.cli import app
 from search.engine import SearchRequest
 from search.errors import InvalidQuery
 from tests.builders import committed_docs
+from tests.cli_invoke import invoke
 
 DOCS = ["The river treaty binds Arden and Vell to share the water of the northern river.",
         "Vell and Osland signed a fisheries accord limiting trawler catches in the shared bay.",
         "Osland and Arden agreed to reopen the mountain pass to trade in the spring."]
 
 
-def invoke(runtime, *args):
-    result = CliRunner().invoke(app, [str(a) if not isinstance(a, str) else a for a in args], obj=runtime)
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    assert "Traceback" not in result.output
-    return result
 
 
 @pytest.fixture

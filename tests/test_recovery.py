@@ -19,16 +19,12 @@ from index.consistency import database_ids
 from index.store import IndexStore
 from search.cli import app
 from tests.test_crash import N_DOCS, QUERIES, _results, _write_corpus
+from tests.cli_invoke import invoke
 
 ROOT = Path(__file__).resolve().parents[1]
 BEYOND = "the database is damaged beyond repair; move {} aside and ingest again (or restore it from a backup)"
 
 
-def invoke(runtime, *args):
-    result = CliRunner().invoke(app, [str(a) for a in args], obj=runtime)
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    assert "Traceback" not in result.output
-    return result
 
 
 @pytest.fixture(scope="module")

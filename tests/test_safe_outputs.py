@@ -6,18 +6,12 @@ import json
 import os
 
 import pytest
-from typer.testing import CliRunner
 
 from index.outputs import EXISTS, IN_INDEX, IS_FOLDER, OutputRefused, safe_output_folder, safe_output_path
-from search.cli import app
 from tests.evalset_fixtures import build_index
+from tests.cli_invoke import invoke
 
 
-def invoke(runtime, *args):
-    result = CliRunner().invoke(app, [str(a) for a in args], obj=runtime)
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    assert "Traceback" not in result.output
-    return result
 
 
 @pytest.fixture

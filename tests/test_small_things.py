@@ -3,16 +3,12 @@ from __future__ import annotations
 
 import socket
 
-from typer.testing import CliRunner
 
-from search.cli import app
+from tests.cli_invoke import invoke as cli_invoke
 
 
 def invoke(runtime, *args, input=None):
-    result = CliRunner().invoke(app, [str(a) for a in args], obj=runtime, input=input, env={"COLUMNS": "250"})
-    assert "Traceback" not in result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    return result
+    return cli_invoke(runtime, *args, input=input, env={"COLUMNS": "250"})
 
 
 def test_ingest_of_a_missing_path_exits_1_and_creates_no_index(tmp_path, runtime):
