@@ -10,8 +10,9 @@ Steps (each skips what WORK already holds, so a rerun resumes; `--redo` rebuilds
 - `sets`: on the English index `evalset from-qa` (en-qa) and `evalset from-parallel mfa_pressconf_zh.jsonl.gz`
   (zh-en: Chinese questions, the same-date English transcript relevant); on the Chinese index `evalset from-qa`
   (zh-qa) and `evalset from-parallel mfa_pressconf.jsonl.gz` (en-zh). `--sample SET=N` keeps N queries (seed 0).
-- `eval`: `dipsearch eval` of each set (en-qa `--answers-only`, all modes; the cross-lingual sets dense only:
-  hybrid equals dense there, the query's lexical ranking covering its own language only), runs saved beside.
+- `eval`: `dipsearch eval` of each set (en-qa `--answers-only`, all modes; the cross-lingual sets dense and hybrid:
+  lexical alone finds nothing there, and hybrid's lexical side is the query translated by dictionary, the query's
+  own-language lexical ranking covering its own language only), runs saved beside.
 - `fuse A+B`: reciprocal rank fusion (k = 60) of model A's and model B's saved rankings of the same queries, scored
   against A's judgments. dipsearch has no two-encoder index, so the fusion is computed here: each model cuts
   passages with its own tokenizer, so each of B's passages is mapped to the passage of A's index (same document)
@@ -36,10 +37,10 @@ FILES = {"en": "mfa_pressconf.jsonl.gz", "zh": "mfa_pressconf_zh.jsonl.gz", "zhs
 # set name -> (index language, how it is built, eval options)
 SETS = {
     "en-qa": ("en", ["from-qa"], ["--answers-only"]),
-    "zh-en": ("en", ["from-parallel", "@zh"], ["--mode", "dense"]),
+    "zh-en": ("en", ["from-parallel", "@zh"], ["--mode", "dense", "--mode", "hybrid"]),
     "zh-qa": ("zh", ["from-qa"], []),
-    "en-zh": ("zh", ["from-parallel", "@en"], ["--mode", "dense"]),
-    "en-zhs": ("zhs", ["from-parallel", "@en"], ["--mode", "dense"]),  # the same, searching only the shared dates' transcripts
+    "en-zh": ("zh", ["from-parallel", "@en"], ["--mode", "dense", "--mode", "hybrid"]),
+    "en-zhs": ("zhs", ["from-parallel", "@en"], ["--mode", "dense", "--mode", "hybrid"]),  # the same, searching only the shared dates' transcripts
 }
 METRICS = ("ndcg@10", "mrr@10", "recall@100")
 

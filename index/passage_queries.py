@@ -117,7 +117,17 @@ def lexical_candidates(conn: sqlite3.Connection, expression: str, filters: Docum
     return [(int(r[0]), float(r[1])) for r in rows]
 
 
+def fts_match_count(conn: sqlite3.Connection, expression: str) -> int:
+    """How many passages match an FTS5 expression (query translation's choice among a word's translations)."""
+    return int(conn.execute("SELECT count(*) FROM passages_fts WHERE passages_fts MATCH ?", [expression]).fetchone()[0])
+
+
 # ------------------------------------------------------------------ documents
+def document_languages(conn: sqlite3.Connection) -> set[str | None]:
+    """The distinct language codes of the documents (None: a document of unknown language)."""
+    return {r[0] for r in conn.execute("SELECT DISTINCT lang FROM documents")}
+
+
 def document_ids(conn: sqlite3.Connection, filters: DocumentFilter | None = None) -> list[str]:
     """Ids of the documents passing `filters` (all without), by date (undated first) and id."""
     clause, params = where(filters, "d")

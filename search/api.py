@@ -213,7 +213,25 @@ class Index:
         from search.formulas.refresh import refresh_after_ingest as refresh_formulas  # the default list, ready for the web page
 
         refresh_formulas(self.store, lambda event, n: progress("formulas", n) if event == "documents" else None)
+        dictionary_note = self._prepare_dictionary()
+        if dictionary_note:
+            report.notices.append((str(self.path), dictionary_note))
         return IngestSummary(str(self.path), report, refreshed, self.store.db.counts())
+
+    def _prepare_dictionary(self) -> str | None:
+        """With a model that reads Chinese, the dictionary hybrid translates queries with is prepared now (once per
+        machine, seconds) rather than at the first search; a note when it cannot be had."""
+        from index.embedding.languages import reads_cjk
+        from search.translation.source import DictionaryUnavailable, installed_dictionary
+
+        languages = getattr(self.embedder(), "languages", None)
+        if not languages or not reads_cjk(languages):  # a model declaring no languages (a plain folder): not now
+            return None
+        try:
+            installed_dictionary()
+        except DictionaryUnavailable as exc:
+            return f"cross-language query translation is off: {exc}"
+        return None
 
     def _choose_model(self, items):
         """(the items, a note or None): for a new index meeting CJK text with a model that reads none, load the

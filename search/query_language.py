@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from corpus.cjk import has_cjk
-from index.passage_queries import passage_views
+from index.passage_queries import document_languages, passage_views
 
 CJK_LANGS = ("zh", "ja", "ko")
 
@@ -25,14 +25,29 @@ def is_cjk_lang(lang: str | None) -> bool | None:
 
 def same_language(conn, query: str, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
     """`ranked` (passage id, score) without the passages of documents in another language than the query's."""
+    return _in_language(conn, has_cjk(query), ranked)
+
+
+def other_language(conn, query: str, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    """`ranked` with only the passages of documents in the other language than the query's (a translated query's
+    ranking: Chinese query -> passages of non-CJK documents; English query -> CJK documents). Unknown: kept."""
+    return _in_language(conn, not has_cjk(query), ranked)
+
+
+def holds_other_language(conn, query: str) -> bool:
+    """Whether the index has documents that a translation of `query` could find (or of unknown language)."""
+    wanted = not has_cjk(query)
+    return any(is_cjk_lang(lang) in (None, wanted) for lang in document_languages(conn))
+
+
+def _in_language(conn, cjk_wanted: bool, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
     if not ranked:
         return ranked
-    wanted = has_cjk(query)
     views = passage_views(conn, [pid for pid, _ in ranked])
     kept = []
     for pid, score in ranked:
         view = views.get(pid)
         cjk = is_cjk_lang(view.lang) if view is not None else None
-        if cjk is None or cjk == wanted:
+        if cjk is None or cjk == cjk_wanted:
             kept.append((pid, score))
     return kept

@@ -8,10 +8,12 @@ from dataclasses import dataclass
 
 
 def _hybrid():
-    from search.retrieval.retrievers import DenseRetriever, FusionRetriever, LexicalRetriever, SameLanguageRetriever
+    from search.retrieval.retrievers import (DenseRetriever, FusionRetriever, LexicalRetriever, SameLanguageRetriever,
+                                             TranslatedLexicalRetriever)
 
-    # per language: the lexical ranking covers the query's own language's passages, the dense side all
-    return FusionRetriever(DenseRetriever(), SameLanguageRetriever(LexicalRetriever()))
+    # per language: the lexical ranking covers the query's own language's passages, the dense side all, and the
+    # query translated by dictionary (when one is installed) the other language's passages
+    return FusionRetriever(DenseRetriever(), SameLanguageRetriever(LexicalRetriever()), TranslatedLexicalRetriever())
 
 
 def _dense():

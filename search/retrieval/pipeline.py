@@ -13,6 +13,7 @@ from search.retrieval.request import Hit, SearchRequest, SearchResponse
 from search.retrieval.rerank import Rerank, load_cross_encoder
 from search.retrieval.retrievers import Query, Retriever
 from search.retrieval.rows import make_hits
+from search.translation.source import installed_dictionary
 from search.retrieval.stages import Annotate, CandidateStage, Exclude, Fold, HitStage, PerDocCap, QuestionsLast, StageContext
 
 
@@ -80,8 +81,10 @@ def run_hit_stages(ctx: StageContext, stages: list[HitStage], hits: list[Hit], k
     return hits
 
 
-def search(store, embedder, request: SearchRequest, fold: bool = False, annotate: bool = True, reranker=None) -> SearchResponse:
+def search(store, embedder, request: SearchRequest, fold: bool = False, annotate: bool = True, reranker=None,
+           dictionary_loader=installed_dictionary) -> SearchResponse:
     """Run `request` against `store`. `embedder` may be None for a mode that needs none (lexical).
+    `dictionary_loader()`: the Chinese-English dictionary hybrid translates queries with (None: no translation).
 
     Hits say which talking point they hold unless not `annotate`; with `fold`, hits repeating one talking point are
     folded into the best of them. `reranker` (a Scorer), or the folder named by request.rerank, reorders the top."""
@@ -94,7 +97,8 @@ def search(store, embedder, request: SearchRequest, fold: bool = False, annotate
     wanted = request.k
     for stage in reversed(stages):
         wanted = stage.wants(wanted)
-    query = Query(store, request.query, request.filters, embedder if retrieval.needs_embedder else None)
+    query = Query(store, request.query, request.filters, embedder if retrieval.needs_embedder else None,
+                  dictionary_loader=dictionary_loader)
     candidate_stages: list[CandidateStage] = [Exclude(request.exclude)]
     if not request.filters.said_by and not request.filters.roles:  # with an actor asked, questions (no actor) never pass
         candidate_stages.append(QuestionsLast(store.db.conn))
@@ -102,9 +106,9 @@ def search(store, embedder, request: SearchRequest, fold: bool = False, annotate
     chosen = candidates(store, retrieval.build(), query, [*candidate_stages, PerDocCap(request.per_doc)], wanted,
                         candidate_depth(request, wanted), seen)
     hits = make_hits(store.db.conn, chosen, request.query, request.highlight)
-    note = unattributed_note(store.db.conn)
-    if note:
-        notes = [*notes, note]
+    for note in (query.translation_note, unattributed_note(store.db.conn)):
+        if note:
+            notes = [*notes, note]
     ctx = StageContext(store, request.query, notes)
     hits = run_hit_stages(ctx, stages, hits, request.k)
     return SearchResponse(request.asked or request.query, request.mode, request.filters, hits, ctx.notes, request.interpretation,
