@@ -36,6 +36,10 @@ demo: setup
 # the real-model tests (`model`), the tests compiling ranx's numba kernels (`jit`) and the heaviest
 # integration tests (`slow`: the twenty random kill -9s, the racing writers, the read-only mount, the full schemathesis run).
 XDIST ?= -n auto --maxprocesses=4 --dist loadscope
+# With PYTHONDONTWRITEBYTECODE set (some shells and images set it), every xdist worker would rewrite the asserts of
+# all 80 test files and compile the project's modules anew (about 5 s of CPU each), and so would each of the CLI
+# processes the tests start. The tests write bytecode (into __pycache__, git-ignored); `make test PYTHONDONTWRITEBYTECODE=1` does not.
+test test-fast: export PYTHONDONTWRITEBYTECODE :=
 
 test: setup-test
 	$(BIN)/python -m pytest -q $(XDIST)
