@@ -34,8 +34,12 @@ demo: setup
 # Both run on one pytest-xdist worker per core (at most 4; `make test XDIST=` runs serially). loadscope keeps
 # each module on one worker, so its module fixtures are built once; heavy modules start first (tests/conftest.py). test-fast, the inner loop, leaves out
 # the real-model tests (`model`), the tests compiling ranx's numba kernels (`jit`) and the heaviest
-# integration tests (`slow`: the twenty random kill -9s, the racing writers, the read-only mount, the full schemathesis run).
+# integration tests (`slow`: the twelve kill -9s at spread moments, the racing writers, the read-only mount, the full schemathesis run).
 XDIST ?= -n auto --maxprocesses=4 --dist loadscope
+# With PYTHONDONTWRITEBYTECODE set (some shells and images set it), every xdist worker would rewrite the asserts of
+# all 80 test files and compile the project's modules anew (about 5 s of CPU each), and so would each of the CLI
+# processes the tests start. The tests write bytecode (into __pycache__, git-ignored); `make test PYTHONDONTWRITEBYTECODE=1` does not.
+test test-fast: export PYTHONDONTWRITEBYTECODE :=
 
 test: setup-test
 	$(BIN)/python -m pytest -q $(XDIST)

@@ -12,6 +12,25 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
     # One xdist worker per core already: FAISS's OpenMP threads (spinning while they wait) would oversubscribe.
     os.environ.setdefault("OMP_NUM_THREADS", "1")
 
+
+def _build_each_app_once():
+    """typer's CliRunner builds the click command tree anew on every invoke: every option of every command, with
+    its annotations evaluated (about 75 ms, paid a few hundred times a run). The tree depends only on the app, and
+    click commands are made to be run many times (each run gets its own context), so one per app is kept."""
+    import typer.testing
+
+    build, built = typer.testing._get_command, {}
+
+    def get_command(app):
+        if id(app) not in built:
+            built[id(app)] = (app, build(app))  # the app is kept too, so its id is not reused
+        return built[id(app)][1]
+
+    typer.testing._get_command = get_command
+
+
+_build_each_app_once()
+
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 SAMPLE = Path(__file__).resolve().parents[1] / "sample"
 

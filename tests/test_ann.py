@@ -43,7 +43,10 @@ def test_ann_recall_at_10_against_exact(data, kind):
 
 @pytest.mark.parametrize("kind", ["ivf", "hnsw"])
 def test_filtered_ann_search_is_exact_and_removal_sticks(data, kind, tmp_path):
+    # A third of the vectors: a filter keeping up to EXACT_FILTER_LIMIT passages is searched exactly whatever the
+    # index size, and removing from HNSW rebuilds its graph (twice the build time of the 12k-vector index, 3 s).
     x, ids, queries, _ = data
+    x, ids = x[:4000], ids[:4000]
     index = VectorIndex.build(32, kind, [(ids, x)])
     allowed = ids[::7]
     flat = VectorIndex.build(32, "flat", [(ids, x)])

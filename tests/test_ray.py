@@ -10,15 +10,21 @@ from typer.testing import CliRunner
 
 from tests.model_cache import onnx_cache  # noqa: F401  (fixture)
 
-ray = pytest.importorskip("ray", reason="Ray is an optional extra: pip install '.[ray]'")
-pytest.importorskip("ray.data", reason="Ray Data is an optional extra: pip install '.[ray]'")
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = [pytest.mark.ray, pytest.mark.model]
 
 
 @pytest.fixture
-def local_ray(onnx_cache, monkeypatch):
+def ray():
+    """Ray, imported when a test needs it, not as the module is collected: the import costs about 2 s of CPU in
+    every pytest worker, and `make test-fast` leaves this module's tests out."""
+    pytest.importorskip("ray.data", reason="Ray Data is an optional extra: pip install '.[ray]'")
+    return pytest.importorskip("ray", reason="Ray is an optional extra: pip install '.[ray]'")
+
+
+@pytest.fixture
+def local_ray(ray, onnx_cache, monkeypatch):  # ray first: a missing extra skips before the ONNX export
     cache, _ = onnx_cache
     monkeypatch.setenv("DIPSEARCH_CACHE", str(cache))  # before init: the workers inherit it
     monkeypatch.delenv("RAY_ADDRESS", raising=False)

@@ -5,7 +5,6 @@ import math
 
 import numpy as np
 import pytest
-from scipy.stats import ttest_rel
 
 from search.evaluation.scoring import score_runs
 from search.evaluation.significance import paired_t, randomisation
@@ -49,6 +48,8 @@ def test_runs_are_read_best_score_first_ties_in_given_order_and_repeats_once():
 def test_student_is_scipys_paired_t_and_identical_runs_have_no_p():
     rng = np.random.default_rng(1)
     a, b = rng.random(50), rng.random(50)
+    from scipy.stats import ttest_rel  # here, not at collection: scipy.stats costs 1.5 s in each pytest worker
+
     assert paired_t(a, b) == pytest.approx(ttest_rel(a, b).pvalue)
     assert paired_t(a, a.copy()) is None and randomisation(a, a.copy()) is None
 
