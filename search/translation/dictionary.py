@@ -25,7 +25,7 @@ from pathlib import Path
 from corpus.cjk import has_cjk
 from search.tokenizer import STOPWORDS, stem
 
-FORMAT = "2"  # of the prepared tables (bump when their preparation changes): another format is prepared again
+FORMAT = "3"  # of the prepared tables (bump when their preparation changes): another format is prepared again
 _LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
 _DROP_SENSE = re.compile(r"^(CL:|surname |(old |archaic |Japanese |erroneous )?variant of |see |used in |Taiwan pr\.|also pr\.|also written|"
                          r"\(onom\.\)|\(dialect\)|\(old\)|\(archaic\)|\(literary\)|\(Tw\)|\(Cantonese\)|pr\. )", re.I)
@@ -66,6 +66,12 @@ def _clean(sense: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def exact_key(text: str) -> str:
+    """An English phrase as the reverse index also keys it unstemmed (lower case), looked up first: 'new' is not
+    'news', though both stem alike."""
+    return "=" + " ".join(_EN_WORD.findall(text.lower()))
+
+
 def english_key(text: str) -> str:
     """An English phrase as the reverse index keys it: lower case, each word stemmed, stopwords kept."""
     return " ".join(stem(w) for w in _EN_WORD.findall(text.lower()))
@@ -78,6 +84,7 @@ class Entry:
     senses: list[str] = field(default_factory=list)  # raw, in dictionary order
     abbreviates: list[str] = field(default_factory=list)  # the (simplified) words it abbreviates
     simplified: bool = True  # False: the traditional form of an entry whose simplified form differs
+    plain: list[str] | None = None  # its senses cleaned (_plain_senses), once
 
 
 def parse_lines(lines: Iterable[str]) -> Iterator[Entry]:
@@ -95,8 +102,14 @@ def parse_lines(lines: Iterable[str]) -> Iterator[Entry]:
             yield Entry(trad, proper, senses, abbreviates, simplified=False)
 
 
-def _plain_senses(entry: Entry) -> Iterator[str]:
-    """The entry's senses as cleaned phrases, in order (dropped kinds of sense left out)."""
+def _plain_senses(entry: Entry) -> list[str]:
+    """The entry's senses as cleaned phrases, in order (dropped kinds of sense left out); worked out once."""
+    if entry.plain is None:
+        entry.plain = list(_plain(entry))
+    return entry.plain
+
+
+def _plain(entry: Entry) -> Iterator[str]:
     for sense in entry.senses:
         if _DROP_SENSE.match(sense):
             continue
@@ -141,6 +154,7 @@ def _tables(entries: Iterable[Entry]) -> tuple[dict[str, tuple[bool, list[str], 
                 key = english_key(phrase)
                 if key and key.count(" ") < MAX_KEY_WORDS and not all(w in STOPWORDS for w in key.split()):
                     english.setdefault(key, []).append((rank, word))
+                    english.setdefault(exact_key(phrase), []).append((rank, word))
                     if entry.proper and _ACRONYM.fullmatch(phrase):  # US, UN, EU: kept apart from 'us', 'un'
                         english.setdefault(phrase, []).append((rank, word))
     return words, english
@@ -248,8 +262,8 @@ class Dictionary:
         return pieces[::-1]
 
     def chinese_for(self, key: str) -> list[str]:
-        """The Chinese words with a sense whose `english_key` is `key` (or an acronym itself: 'US'), those whose
-        earlier sense it is first."""
+        """The Chinese words with a sense whose `english_key` (or `exact_key`) is `key`, or an acronym itself ('US');
+        those whose earlier sense it is first."""
         row = self._conn.execute("SELECT words FROM english WHERE key = ?", (key,)).fetchone()
         return _split(row[0]) if row else []
 

@@ -71,3 +71,11 @@ def installed_dictionary() -> Dictionary:
 @functools.lru_cache(maxsize=4)
 def _opened(path: Path) -> Dictionary:
     return open_dictionary(path.parent.parent)
+
+
+def dictionary_status() -> dict:
+    """What `dipsearch models` says of the dictionary: installed or not, its licence, how to install it."""
+    installed = importlib.util.find_spec(PACKAGE) is not None
+    return {"name": "cc-cedict", "use": "hybrid's Chinese <-> English query translation", "package": PACKAGE,
+            "version": "1.2.0", "sha256": SHA256, "licence": "CC BY-SA 4.0 (MDBG)", "installed": installed,
+            "prepared": prepared_path().exists(), "install": INSTALL}
