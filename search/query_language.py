@@ -35,9 +35,10 @@ def other_language(conn, query: str, ranked: list[tuple[int, float]]) -> list[tu
 
 
 def holds_other_language(conn, query: str) -> bool:
-    """Whether the index has documents that a translation of `query` could find (or of unknown language)."""
+    """Whether the index has documents known to be in the other language than the query's, which a translation of
+    it could find (documents of unknown language alone are no reason to translate: they are searched as they are)."""
     wanted = not has_cjk(query)
-    return any(is_cjk_lang(lang) in (None, wanted) for lang in document_languages(conn))
+    return any(is_cjk_lang(lang) is wanted for lang in document_languages(conn))
 
 
 def _in_language(conn, cjk_wanted: bool, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
