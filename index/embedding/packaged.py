@@ -18,19 +18,12 @@ from pathlib import Path
 
 import numpy as np
 
+from index.embedding.checksum import file_sha256
 from index.embedding.registry import MULTILINGUAL_LANGUAGES, ModelSource
 from index.errors import ModelError
 
 CHUNK_TOKENS = 256  # passages are cut as for all-MiniLM-L6-v2 (256), so indexes built with either hold the same passages
 EMBED_STEP = 64  # texts per engine call: lets progress move and keeps a batch's memory small
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def files_checksum(files: Mapping[str, str]) -> str:

