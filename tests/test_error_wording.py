@@ -326,3 +326,26 @@ def test_braces_in_an_unknown_actor_or_role_are_worded_not_formatted():
     with pytest.raises(InvalidQuery) as role:
         Filters.build(roles=["spokes}person"])
     assert str(role.value).startswith("role 'spokes}person' is not a role; use ")
+
+
+def test_a_model_that_cannot_run_names_the_servers_option_on_the_page_and_in_the_api(built):
+    """A web user cannot pick the backend: the server was started with it, so the page and the JSON API both
+    name the `dipsearch serve` option (the CLI names its own flag, the library the field)."""
+    from index.embedding.errors import OnnxCannotRun
+    from index.store import IndexStore
+    from search.web.app import create_app
+
+    def cannot_run():
+        raise OnnxCannotRun("/models/x has no tokenizer.json, which the ONNX backend needs; use {backend} torch", fields=("backend",))
+
+    assert str(OnnxCannotRun("use {backend} torch", fields=("backend",))) == "use backend torch"
+    store = IndexStore.open(built[0])
+    try:
+        with TestClient(create_app(store, cannot_run, allowed_hosts=["testserver"])) as c:
+            api = c.get("/api/search", params={"q": "river", "mode": "dense"})
+            page = c.get("/", params={"q": "river", "mode": "dense"}, headers={"accept": "text/html"})
+    finally:
+        store.close()
+    wording = "/models/x has no tokenizer.json, which the ONNX backend needs; use dipsearch serve --backend torch"
+    assert (api.status_code, api.json()) == (503, {"error": wording})  # a ModelError is Unavailable
+    assert page.status_code == 503 and wording in page.text
