@@ -25,6 +25,11 @@ class DipsearchError(Exception):
         self.values = values
         super().__init__(self.worded())
 
+    def __reduce__(self):
+        """Pickled (to and from Ray's workers, or any other process) with its template, fields and values, whatever
+        its subclass's constructor takes: a front end words an error from a worker as it words its own."""
+        return _rebuild, (type(self), self.args, self.__dict__)
+
     @property
     def field(self) -> str | None:
         """The (first) field the message is about, if any."""
@@ -48,6 +53,13 @@ class DipsearchError(Exception):
             return names(f) if callable(names) else given.get(f, f)
 
         return self.template.format_map({**self.values, **{f: name_of(f) for f in self.fields}})
+
+
+def _rebuild(cls: type, args: tuple, state: dict) -> DipsearchError:
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 class NotFound(DipsearchError):

@@ -33,7 +33,7 @@ def local_ray(ray, onnx_cache, monkeypatch):  # ray first: a missing extra skips
     ray.shutdown()
 
 
-def test_ray_ingest_writes_the_same_index_as_a_local_one(local_ray, onnx_cache, tmp_path):
+def test_ray_ingest_writes_the_same_index_as_a_local_one(local_ray, ray, onnx_cache, tmp_path):
     from search.cli import app
     from index.store import IndexStore
     from index.embedding.ray_actor import RayEmbedder
@@ -63,3 +63,16 @@ def test_ray_ingest_writes_the_same_index_as_a_local_one(local_ray, onnx_cache, 
     texts = ["The river treaty.", "Fisheries accord in the bay.", "Sanctions were lifted."] * 5
     assert np.allclose(remote.embed(texts), embedders["onnx"].embed(texts), atol=1e-5)
 
+
+    # an error raised in a Ray worker comes back as the library's error, which the CLI words with its flags
+    # (a FieldError could not be unpickled there: Ray raised its UnserializableException instead)
+    from corpus.errors import DipsearchError, FieldError
+    from search.cli.app import cli_message
+
+    @ray.remote
+    def refuse():
+        raise FieldError("max_doc_mb", "nan", "the limit must be a number")
+
+    with pytest.raises(DipsearchError) as caught:
+        ray.get(refuse.remote())
+    assert isinstance(caught.value, FieldError) and cli_message(caught.value) == "--max-doc-mb nan: the limit must be a number"
