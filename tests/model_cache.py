@@ -7,6 +7,7 @@ import os
 import pytest
 
 from index.embedding import BACKENDS
+from index.embedding.cache import cache_root
 
 
 @pytest.fixture(scope="session")
@@ -18,6 +19,7 @@ def onnx_cache(tmp_path_factory):
     if os.environ.get("PYTEST_XDIST_WORKER"):
         root = root.parent  # this run's folder, shared by its workers
     cache = root / "dipsearch-cache"
+    machine_cache = cache_root()  # the machine's own (before the private one is set)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("DIPSEARCH_CACHE", str(cache))
         from index.embedding import load
@@ -26,7 +28,21 @@ def onnx_cache(tmp_path_factory):
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:
                 cache.mkdir(exist_ok=True)
+                share_prepared_dictionary(cache, machine_cache)
                 embedders = {b: load(None, backend=b) for b in BACKENDS}
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
         yield cache, embedders
+
+
+def share_prepared_dictionary(private, machine) -> None:
+    """The private cache is for the ONNX exports. The dictionary is prepared once per machine, as for a user
+    (it is named by its data file's sha256 and its format, so a stale one is never read): the private cache
+    links to the machine's, where it is writable; otherwise every run prepared it again (about 12 s)."""
+    shared = machine / "dictionary"
+    try:
+        shared.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return
+    if os.access(shared, os.W_OK) and not (private / "dictionary").exists():
+        (private / "dictionary").symlink_to(shared, target_is_directory=True)
