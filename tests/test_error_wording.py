@@ -351,22 +351,26 @@ def test_a_model_that_cannot_run_names_the_servers_option_on_the_page_and_in_the
     assert page.status_code == 503 and wording in page.text
 
 
-@pytest.mark.parametrize("make, cli_words", [
-    (lambda: __import__("corpus.errors", fromlist=["FieldError"]).FieldError("max_doc_mb", "nan", "the limit must be a number"),
-     "--max-doc-mb nan: the limit must be a number"),
-    (lambda: __import__("index.embedding.errors", fromlist=["OnnxCannotRun"]).OnnxCannotRun(
-        "/models/x cannot run: {problem}; use {backend} torch", fields=("backend",), problem="no session"),
-     "/models/x cannot run: no session; use --backend torch"),
-    (lambda: __import__("index.ingest", fromlist=["StorageFull"]).StorageFull("No space left on device", 3), None),
-], ids=["FieldError", "OnnxCannotRun", "StorageFull"])
-def test_an_error_from_another_process_keeps_its_template_and_its_class(make, cli_words):
+def _worker_errors():
+    from corpus.errors import FieldError
+    from index.embedding.errors import OnnxCannotRun
+    from index.ingest import StorageFull
+
+    return {"FieldError": (FieldError("max_doc_mb", "nan", "the limit must be a number"), "--max-doc-mb nan: the limit must be a number"),
+            "OnnxCannotRun": (OnnxCannotRun("/models/x cannot run: {problem}; use {backend} torch", fields=("backend",), problem="no session"),
+                              "/models/x cannot run: no session; use --backend torch"),
+            "StorageFull": (StorageFull("No space left on device", 3), None)}
+
+
+@pytest.mark.parametrize("kind", ["FieldError", "OnnxCannotRun", "StorageFull"])
+def test_an_error_from_another_process_keeps_its_template_and_its_class(kind):
     """Errors come back from Ray's workers pickled. A subclass whose constructor takes other arguments than a
-    message (FieldError, StorageFull) could not be unpickled at all; the others came back worded with field names."""
+    message (FieldError, StorageFull) could not be unpickled at all; one taking a message (OnnxCannotRun) always could."""
     import pickle
 
     from search.cli.app import cli_message
 
-    error = make()
+    error, cli_words = _worker_errors()[kind]
     back = pickle.loads(pickle.dumps(error))
     assert type(back) is type(error) and str(back) == str(error) and back.args == error.args
     assert (back.template, back.fields, back.values) == (error.template, error.fields, error.values)

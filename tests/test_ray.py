@@ -63,7 +63,6 @@ def test_ray_ingest_writes_the_same_index_as_a_local_one(local_ray, ray, onnx_ca
     texts = ["The river treaty.", "Fisheries accord in the bay.", "Sanctions were lifted."] * 5
     assert np.allclose(remote.embed(texts), embedders["onnx"].embed(texts), atol=1e-5)
 
-
     # an error raised in a Ray worker comes back as the library's error, which the CLI words with its flags
     # (a FieldError could not be unpickled there: Ray raised its UnserializableException instead)
     from corpus.errors import DipsearchError, FieldError
