@@ -70,6 +70,18 @@ def test_cjk_spaced_splits_cjk_characters_and_leaves_other_text_alone():
     assert cjk_spaced(None) is None
 
 
+def test_cjk_spaced_is_a_space_either_side_of_every_cjk_character_on_random_text():
+    import random
+
+    from corpus.cjk import has_cjk
+
+    rnd = random.Random(7)
+    alphabet = "ab 1,.\n、。在框架下東京タワー서울은々〇\U00020001·"
+    for _ in range(3000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 30)))
+        assert cjk_spaced(text) == "".join(f" {c} " if has_cjk(c) else c for c in text), text
+
+
 @pytest.mark.parametrize("query, expression", [  # what the FTS expression was before CJK support
     ("steel tariffs", '"steel" OR "tariffs"'),
     ('"river water" talks', '"river water" OR "talks"'),
