@@ -53,6 +53,30 @@ def test_store_refuses_int8_vectors_in_an_fp32_index_and_back(tmp_path):
             store.check_model(_fake(other))
 
 
+def test_an_export_is_made_once_per_weights_and_exporter_and_a_changed_exporter_exports_again(tmp_path, monkeypatch):
+    from index.embedding import onnx_export
+
+    monkeypatch.setenv("DIPSEARCH_CACHE", str(tmp_path))
+    made = []
+
+    def fake_export(folder, dest, *a, **k):
+        made.append(dest.relative_to(tmp_path).as_posix())
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes(b"onnx")
+        return dest
+
+    monkeypatch.setattr(onnx_export, "export_onnx", fake_export)
+    monkeypatch.setattr(onnx_export, "quantize_int8", fake_export)
+    key = onnx_export.exporter_key()
+    assert key.startswith("x") and len(key) == 13 and key == onnx_export.exporter_key()
+    onnx_export.ensure_export(tmp_path, "a" * 64, int8=True)
+    onnx_export.ensure_export(tmp_path, "a" * 64, int8=True)  # cached
+    assert made == [f"onnx/{'a' * 64}/{key}/model.onnx", f"onnx/{'a' * 64}/{key}/model-int8.onnx"]
+    monkeypatch.setattr(onnx_export, "exporter_key", lambda: "xchanged")  # another version of the exporter's code
+    onnx_export.ensure_export(tmp_path, "a" * 64, int8=False)
+    assert made[-1] == f"onnx/{'a' * 64}/xchanged/model.onnx" and len(made) == 3
+
+
 # ---------------------------------------------------------------- the real model
 PASSAGES = [p.strip() for f in sorted((ROOT / "sample").glob("*.txt")) for p in f.read_text().split("\n\n") if len(p.strip()) > 40]
 

@@ -7,7 +7,9 @@ needs. Files are written to a temporary name and renamed, so a reader never sees
 """
 from __future__ import annotations
 
+import hashlib
 import os
+from functools import cache
 from pathlib import Path
 
 from index.embedding.cache import export_dir
@@ -89,9 +91,17 @@ def quantize_int8(src: Path, dest: Path, keep_ffn_output_fp32: bool = True, per_
     return dest
 
 
+@cache
+def exporter_key() -> str:
+    """What the exported files depend on besides the weights: this module's code (the wrapped forward, the
+    inputs, the opset, the quantisation choices), as a short hash. An export cached by another version of this
+    file is never read: the first use after a change exports again (about 15 s, once)."""
+    return "x" + hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+
+
 def ensure_export(folder: Path, checksum: str, int8: bool) -> Path:
-    """The cached ONNX file for these weights, exporting (and quantising) on first use."""
-    base = export_dir(checksum)
+    """The cached ONNX file for these weights and this exporter, exporting (and quantising) on first use."""
+    base = export_dir(checksum, exporter_key())
     fp32 = base / "model.onnx"
     if not fp32.is_file():
         export_onnx(folder, fp32)
