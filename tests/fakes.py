@@ -8,10 +8,17 @@ from __future__ import annotations
 import hashlib
 import re
 import time
+from functools import lru_cache
 
 import numpy as np
 
 from search.terms import STOPWORDS, stem
+
+
+@lru_cache(maxsize=200_000)
+def _word_hash(word: str) -> int:
+    """A word's stem hashed: what places it in the vector (memoised: the tests embed the same words many times)."""
+    return int.from_bytes(hashlib.md5(stem(word).encode()).digest()[:4], "little")
 
 
 class FakeEmbedder:
@@ -34,7 +41,7 @@ class FakeEmbedder:
         for word in re.findall(r"\w+", text.lower()):
             if word in STOPWORDS:
                 continue
-            h = int.from_bytes(hashlib.md5(stem(word).encode()).digest()[:4], "little")
+            h = _word_hash(word)
             v[h % self.dimension] += 1.0 if (h >> 31) & 1 else -1.0
         norm = np.linalg.norm(v)
         if norm == 0:
