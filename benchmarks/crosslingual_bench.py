@@ -14,7 +14,7 @@ Steps (each skips what WORK already holds, so a rerun resumes; `--redo` rebuilds
   lexical alone finds nothing there, and hybrid's lexical side is the query translated by dictionary, the query's
   own-language lexical ranking covering its own language only), runs saved beside.
 - `fuse A+B`: reciprocal rank fusion (k = 60) of model A's and model B's saved rankings of the same queries, scored
-  against A's judgments. dipsearch has no two-encoder index, so the fusion is computed here: each model cuts
+  against A's judgments (rank fusion of two indexes; the e5-use-multilingual model fuses by score in one): each model cuts
   passages with its own tokenizer, so each of B's passages is mapped to the passage of A's index (same document)
   it overlaps most, and A's excluded passages (questions) are dropped after mapping. Two fusions: `A+B dense`
   (the two dense rankings) and `A+B hybrid` (both dense rankings and A's lexical one).
